@@ -1,0 +1,27 @@
+/**
+ * @module @fish-tuning/backend-webgpu — importing this module selects the tfjs 'webgpu' backend (browsers with WebGPU)
+ * and installs what tfjs-core alone lacks: gradient and chained-op registration, fish-tuning's fast
+ * matMul gradient and a ScatterNd-based UnsortedSegmentSum (the gradient of embedding lookups).
+ * Await {@link ready} before the first op.
+ */
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-webgpu';
+import { installBackendFixes } from '@fish-tuning/core';
+
+export const BACKEND_NAME = 'webgpu';
+
+installBackendFixes(BACKEND_NAME);
+
+const selected: Promise<void> = tf.setBackend(BACKEND_NAME).then((ok) => {
+  if (!ok) throw new Error(`@fish-tuning/backend-webgpu: the 'webgpu' backend failed to initialise`);
+});
+// Reported by ready(); swallowed here so that an unused failed backend does not crash the process.
+selected.catch(() => undefined);
+
+/** Resolves once the 'webgpu' backend is active. */
+export async function ready(): Promise<void> {
+  await selected;
+  await tf.ready();
+}

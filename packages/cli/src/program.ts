@@ -1,0 +1,41 @@
+/**
+ * The `fish-tune` command line: one file per sub-command under commands/, registered here.
+ * @module
+ */
+import { Command, CommanderError } from 'commander';
+import { FishTuningError } from '@fish-tuning/core';
+import { processIO, type CliIO } from './io.js';
+import { registerGenerate } from './commands/generate.js';
+
+export type CommandRegistrar = (program: Command, io: CliIO) => void;
+
+/** Sub-commands in the order `--help` lists them. */
+const COMMANDS: CommandRegistrar[] = [registerGenerate];
+
+export function buildProgram(io: CliIO = processIO): Command {
+  const program = new Command('fish-tune')
+    .description('FISH-Tuning: Fisher-information masks inside parameter-efficient fine-tuning')
+    .option('--backend <name>', 'tfjs backend: wasm | cpu', 'wasm')
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .exitOverride()
+    .showHelpAfterError();
+  for (const register of COMMANDS) register(program, io);
+  return program;
+}
+
+/** Runs the CLI on `argv` (without node and script); returns the exit code instead of exiting. */
+export async function runCli(argv: string[], io: CliIO = processIO): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode;
+    if (e instanceof FishTuningError) {
+      io.err(`fish-tune: ${e.message}\n`);
+      return 2;
+    }
+    io.err(`fish-tune: ${(e as Error).stack ?? String(e)}\n`);
+    return 1;
+  }
+}

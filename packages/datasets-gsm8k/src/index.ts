@@ -1,0 +1,2 @@
+/** @module @fish-tuning/datasets-gsm8k */
+export {};

@@ -1,0 +1,2 @@
+/** @module @fish-tuning/mask */
+export {};

@@ -1,0 +1,2 @@
+/** @module BERT encoder (owned by the bert work). */
+export {};

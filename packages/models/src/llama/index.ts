@@ -1,0 +1,2 @@
+/** @module Llama-family decoder (owned by the llama work). */
+export {};

@@ -1,0 +1,2 @@
+/** @module @fish-tuning/test-utils */
+export {};

@@ -1,0 +1,2 @@
+/** @module @fish-tuning/trainer */
+export {};

@@ -1,0 +1,2 @@
+#!/usr/bin/env bash
+echo "fetch-models: not written yet"
