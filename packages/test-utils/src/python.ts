@@ -1,0 +1,24 @@
+/**
+ * Independent references: run a Python snippet (NumPy / PyTorch) and read the JSON it prints.
+ * Tests that need it skip with a message when python3 lacks the modules.
+ * @module
+ */
+import { spawnSync } from 'node:child_process';
+
+/** True when `python3 -c "import <modules>"` succeeds. */
+export function pythonHas(...modules: string[]): boolean {
+  const r = spawnSync('python3', ['-c', `import ${modules.join(', ')}`], { encoding: 'utf8' });
+  return r.status === 0;
+}
+
+/**
+ * Runs `code` with `input` as JSON on stdin (available as the variable `INPUT`) and parses the last
+ * stdout line as JSON. Errors carry Python's stderr.
+ */
+export function runPython<T = any>(code: string, input: unknown = null, timeoutMs = 600_000): T {
+  const prelude = 'import json, sys\nINPUT = json.loads(sys.stdin.read() or "null")\n';
+  const r = spawnSync('python3', ['-c', prelude + code], { input: JSON.stringify(input), encoding: 'utf8', maxBuffer: 1 << 30, timeout: timeoutMs });
+  if (r.status !== 0) throw new Error(`python reference failed (${r.status}):\n${r.stderr}`);
+  const lines = r.stdout.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]) as T;
+}
