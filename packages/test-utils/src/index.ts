@@ -1,4 +1,4 @@
 /** @module @fish-tuning/test-utils — private helpers shared by the packages' tests. */
 export { repoRoot, sharedPath, hasShared, modelCachePath } from './paths.js';
-export { pythonHas, runPython } from './python.js';
+export { pythonBin, pythonHas, runPython } from './python.js';
 export { closeness, expectAllClose, tensorCountAround } from './numeric.js';
