@@ -3,25 +3,14 @@
  * tokenizer implementing TextTokenizer (no model needed).
  * @module
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { TextTokenizer } from '@fish-tuning/core';
+import { hasShared, sharedPath } from '@fish-tuning/test-utils';
 
-function findRepoRoot(start: string): string {
-  let dir = start;
-  while (!existsSync(path.join(dir, 'pnpm-workspace.yaml'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error(`no pnpm-workspace.yaml above ${start}`);
-    dir = up;
-  }
-  return dir;
-}
-
-export const repoRoot = findRepoRoot(path.dirname(fileURLToPath(import.meta.url)));
-export const sharedDir = path.resolve(repoRoot, '../shared');
-export const dataDir = path.join(sharedDir, 'data');
-export const hasData = existsSync(path.join(dataDir, 'MANIFEST.tsv'));
+/** `path.resolve(repoRoot, '../shared/data')`. */
+export const dataDir = sharedPath('data');
+export const hasData = hasShared('data', 'MANIFEST.tsv');
 export const skipReason = `shared data not found at ${dataDir} (expected ../shared/data next to the repo root); skipping`;
 if (!hasData) console.warn(skipReason);
 

@@ -6,9 +6,19 @@ import { FishTuningError } from '@fish-tuning/core';
 import type { GlueExample } from '../example.js';
 import type { GlueTaskSpec } from '../tasks.js';
 
-/** Rounds a float32-decoded score back to the decimal it was stored from (3.799999952 → 3.8). */
+/**
+ * The shortest decimal that has the same float32 value as `x` (3.799999952316284 → 3.8), so that
+ * STS-B scores read from Parquet (float32) print as the decimals they were written as. The result
+ * always rounds back to the same float32.
+ */
 export function float32ToDecimal(x: number): number {
-  return Number.isInteger(x) ? x : Number.parseFloat(x.toPrecision(7));
+  if (!Number.isFinite(x) || Number.isInteger(x)) return x;
+  const f = Math.fround(x);
+  for (let p = 1; p < 10; p++) {
+    const d = Number.parseFloat(x.toPrecision(p));
+    if (Math.fround(d) === f) return d;
+  }
+  return x;
 }
 
 function toNumber(v: unknown): number | undefined {
