@@ -36,6 +36,7 @@ export {
   type TensorToWrite,
 } from './safetensors.js';
 export { toTensor, toWritable } from './tensors.js';
+export { assignStateDict } from './assign-state.js';
 export { Rng, type RngState } from './rng.js';
 export { installBackendFixes } from './backend-fixes.js';
 export type { TextTokenizer } from './tokenizer.js';

@@ -1,0 +1,26 @@
+/**
+ * Loading an adapter file into live variables: every expected tensor must be present with the right
+ * shape, and no tensor may be left over (a file for another model or method fails loudly, naming the
+ * file and the tensor, instead of silently training from a half-loaded state).
+ * @module
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { FishTuningError } from './errors.js';
+import { toTensor } from './tensors.js';
+import type { DecodedTensor } from './safetensors.js';
+
+/** Assigns `tensors[name]` to each `variables[name]`; throws on a missing, extra or mis-shaped tensor. */
+export function assignStateDict(variables: ReadonlyMap<string, tf.Variable>, tensors: ReadonlyMap<string, DecodedTensor>, file?: string): void {
+  for (const name of tensors.keys()) {
+    if (!variables.has(name)) throw new FishTuningError(`unexpected tensor (this adapter has ${variables.size} tensors, e.g. '${variables.keys().next().value}')`, { file, tensor: name });
+  }
+  for (const [name, variable] of variables) {
+    const decoded = tensors.get(name);
+    if (!decoded) throw new FishTuningError('missing tensor', { file, tensor: name });
+    const value = toTensor(decoded, variable.shape, { file, tensor: name });
+    const cast = value.dtype === variable.dtype ? value : tf.cast(value, variable.dtype);
+    variable.assign(cast);
+    if (cast !== value) cast.dispose();
+    value.dispose();
+  }
+}
