@@ -4,10 +4,10 @@
  * @module
  */
 import { FishTuningError } from '@fish-tuning/core';
-import type { GlueExample, GlueSplit } from './example.js';
+import type { GlueExample, GlueFormat, GlueSplit } from './example.js';
 import { glueTask, type GlueTaskSpec } from './tasks.js';
 import { downloadGlueSplit, type GlueDownloadOptions } from './io/download.js';
-import { findGlueFile, type GlueFormat } from './io/layout.js';
+import { findGlueFile } from './io/layout.js';
 import { readGlueFile } from './io/read-file.js';
 
 export interface LoadGlueOptions extends GlueDownloadOptions {

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { FishTuningError } from '@fish-tuning/core';
 import type { GlueExample } from '../example.js';
 import type { GlueTaskSpec } from '../tasks.js';
-import type { GlueFormat } from './layout.js';
+import type { GlueFormat } from '../example.js';
 import { parseGlueJsonl } from './jsonl.js';
 import { parseGlueParquet } from './parquet.js';
 import { parseGlueTsv } from './tsv.js';
