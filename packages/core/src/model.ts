@@ -74,5 +74,18 @@ export interface PeftTargetModel extends Module {
    * parameters as PEFT's `modules_to_save` does; empty for a causal LM. Never FISH candidates.
    */
   headParameters(): TrainableParameter[];
+  /**
+   * OPTIONAL hook for the trainer's frozen-prefix activation cache. The hidden states entering layer
+   * `upToLayer`: embeddings and layers [0, upToLayer) run in eval mode (no dropout), shape
+   * [b, t, hiddenSize]. Must not depend on trainable parameters (the trainer only calls it when every
+   * PEFT parameter lives in layers ≥ upToLayer and `prefix` is null).
+   */
+  forwardBottom?(batch: ModelBatch, upToLayer: number): tf.Tensor;
+  /**
+   * OPTIONAL, paired with forwardBottom: per-example loss [b] from `hidden` [b, t, hiddenSize] (the input of
+   * layer `fromLayer`, padded like `batch`) through layers [fromLayer, numLayers) and the head. With dropout
+   * off in the bottom layers, forwardTop(forwardBottom(batch, k), batch, k, ctx) equals perExampleLoss(batch, ctx).
+   */
+  forwardTop?(hidden: tf.Tensor, batch: ModelBatch, fromLayer: number, ctx?: ForwardContext): tf.Tensor1D;
   dispose(): void;
 }
