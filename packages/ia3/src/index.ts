@@ -1,2 +1,10 @@
-/** @module @fish-tuning/ia3 */
-export {};
+/**
+ * @module @fish-tuning/ia3 — (IA)^3 (Liu et al., 2022): learned vectors rescaling keys, values and the
+ * feed-forward hidden activation, in Hugging Face PEFT's format. No side effects: call registerIa3().
+ */
+export { ia3Config, ia3OptionsFromFile, IA3_DEFAULTS, type Ia3Config, type Ia3Options } from './config.js';
+export { Ia3Layer } from './layer.js';
+export { mergeIa3, unmergeIa3 } from './merge.js';
+export { Ia3Adapter, injectIa3 } from './inject.js';
+export { ia3ParameterCount, ia3ParametersPerLayer } from './count.js';
+export { ia3Tuner, registerIa3, type Ia3Tuner } from './tuner.js';

@@ -1,0 +1,94 @@
+/**
+ * Injecting (IA)^3 into a model: every targeted dense layer is wrapped in an {@link Ia3Layer}
+ * through core's injectModules; the result is a PeftAdapter whose tensors carry PEFT's names
+ * (`base_model.model.<path>.ia3_l`).
+ * @module
+ */
+import type * as tf from '@tensorflow/tfjs-core';
+import {
+  assignStateDict,
+  injectModules,
+  layerIndexOf,
+  matchesTarget,
+  peftTensorName,
+  restoreModules,
+  type DecodedTensor,
+  type Injection,
+  type LinearLike,
+  type Module,
+  type PeftAdapter,
+  type PeftTargetModel,
+  type TrainableParameter,
+} from '@fish-tuning/core';
+import type { Ia3Config } from './config.js';
+import { Ia3Layer } from './layer.js';
+import { mergeIa3, unmergeIa3 } from './merge.js';
+
+function isLinearLike(m: Module): boolean {
+  const l = m as Partial<LinearLike>;
+  return typeof l.forward === 'function' && typeof l.inFeatures === 'number' && typeof l.outFeatures === 'number';
+}
+
+export class Ia3Adapter implements PeftAdapter<Ia3Config> {
+  readonly targetedModules: readonly string[];
+  /** The injected layers by module path. */
+  readonly layers: ReadonlyMap<string, Ia3Layer>;
+  private readonly injections: Injection<Ia3Layer>[];
+  private readonly params: TrainableParameter[];
+
+  constructor(
+    readonly config: Ia3Config,
+    readonly model: PeftTargetModel,
+  ) {
+    const feedforward = config.feedforward_modules;
+    const isFf = (path: string) => (Array.isArray(feedforward) && feedforward.length === 0 ? false : matchesTarget({ target_modules: feedforward }, path));
+    this.injections = injectModules(
+      model,
+      { target_modules: config.target_modules, exclude_modules: config.exclude_modules },
+      isLinearLike,
+      (path, module) => new Ia3Layer(module as LinearLike, isFf(path), peftTensorName(path, 'ia3_l'), config.init_ia3_weights),
+    );
+    this.targetedModules = this.injections.map((i) => i.path);
+    this.layers = new Map(this.injections.map((i) => [i.path, i.replacement]));
+    this.params = this.injections.map(({ path, replacement }) => ({
+      name: replacement.tensorName,
+      variable: replacement.ia3_l,
+      module: path,
+      role: 'ia3_l',
+      layer: layerIndexOf(path),
+      fishCandidate: true,
+    }));
+  }
+
+  trainableParameters(): TrainableParameter[] {
+    return [...this.params];
+  }
+
+  stateDict(): Map<string, tf.Tensor> {
+    return new Map(this.params.map((p) => [p.name, p.variable]));
+  }
+
+  loadStateDict(tensors: Map<string, DecodedTensor>, file?: string): void {
+    assignStateDict(new Map(this.params.map((p) => [p.name, p.variable])), tensors, file);
+  }
+
+  /** Folds every vector into its base weight (inference speed; training must unmerge first). */
+  merge(): void {
+    for (const layer of this.layers.values()) mergeIa3(layer);
+  }
+
+  unmerge(): void {
+    for (const layer of this.layers.values()) unmergeIa3(layer);
+  }
+
+  dispose(): void {
+    this.unmerge();
+    restoreModules(this.model, this.injections);
+    for (const layer of this.layers.values()) layer.dispose();
+  }
+}
+
+/** Wraps the modules named by `config` (see ia3Config) and returns the adapter. */
+export function injectIa3(model: PeftTargetModel, config: Ia3Config): Ia3Adapter {
+  return new Ia3Adapter(config, model);
+}

@@ -1,0 +1,119 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { countParameters, Linear, withParamOverrides, type ModelBatch } from '@fish-tuning/core';
+import { expectAllClose, pythonHas, runPython } from '@fish-tuning/test-utils';
+import { ia3Config, injectIa3, Ia3Layer, ia3ParameterCount, mergeIa3, unmergeIa3 } from '../src/index.js';
+import { loadIa3Adapter } from '../src/node-entry.js';
+import { ToyModel } from './toy-model.js';
+import { checkMaskedTraining, checkPerSample, checkSaveLoad, randomise } from './conformance.js';
+
+const batch = (): ModelBatch => ({ inputIds: tf.tensor2d([[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 0, 1]], [3, 4], 'int32') });
+
+describe('ia3Config', () => {
+  it('resolves the paper placement to explicit paths per family', () => {
+    const llama = new ToyModel('llama');
+    const c = ia3Config({ layers: 'top:2' }, llama);
+    expect(c.target_modules).toEqual(['model.layers.1.self_attn.k_proj', 'model.layers.1.self_attn.v_proj', 'model.layers.1.mlp.down_proj', 'model.layers.2.self_attn.k_proj', 'model.layers.2.self_attn.v_proj', 'model.layers.2.mlp.down_proj']);
+    expect(c.feedforward_modules).toEqual(['model.layers.1.mlp.down_proj', 'model.layers.2.mlp.down_proj']);
+    const bert = ia3Config({}, new ToyModel('bert'));
+    expect((bert.target_modules as string[]).filter((p) => p.includes('attention.output'))).toEqual([]);
+    expect(bert.feedforward_modules).toEqual([0, 1, 2].map((i) => `bert.encoder.layer.${i}.output.dense`));
+  });
+
+  it('rejects bad options by name', () => {
+    const m = new ToyModel('llama');
+    expect(() => ia3Config({ bogus: 1 } as never, m)).toThrow(/option 'bogus'/);
+    expect(() => ia3Config({ target_modules: [] }, m)).toThrow(/option 'target_modules'/);
+    expect(() => ia3Config({ target_modules: ['nothing_here'] }, m)).toThrow(/option 'target_modules'/);
+    expect(() => ia3Config({ target_modules: ['k_proj'], feedforward_modules: ['down_proj'] }, m)).toThrow(/option 'feedforward_modules'/);
+    expect(() => ia3Config({ layers: 'top:9' }, m)).toThrow(/option 'layers'/);
+  });
+});
+
+describe('Ia3Layer', () => {
+  it.skipIf(!pythonHas('numpy'))('matches NumPy for output and input scaling (with bias)', async () => {
+    const base = new Linear(tf.randomNormal([5, 3], 0, 1, 'float32', 1) as tf.Tensor2D, tf.randomNormal([3], 0, 1, 'float32', 2) as tf.Tensor1D);
+    const x = tf.randomNormal([2, 4, 5], 0, 1, 'float32', 3);
+    for (const ff of [false, true]) {
+      const layer = new Ia3Layer(base, ff, 'l', false);
+      const y = layer.forward(x);
+      const ref = runPython<number[]>(
+        `import numpy as np
+W=np.array(INPUT['w'],dtype=np.float64).reshape(3,5); b=np.array(INPUT['b']); x=np.array(INPUT['x']).reshape(2,4,5); l=np.array(INPUT['l'])
+y = (x*l.reshape(1,5))@W.T+b if INPUT['ff'] else (x@W.T+b)*l.reshape(3)
+print(json.dumps(y.ravel().tolist()))`,
+        { w: Array.from(await base.weight().data()), b: Array.from(await base.bias!.data()), x: Array.from(await x.data()), l: Array.from(await layer.ia3_l.data()), ff },
+      );
+      expectAllClose(await y.data(), ref, 1e-5, 1e-5, `ia3 ff=${ff}`);
+      layer.ia3_l.dispose();
+    }
+  });
+
+  it('merges into the base weight and unmerges', async () => {
+    for (const ff of [false, true]) {
+      const base = new Linear(tf.randomNormal([5, 3], 0, 1, 'float32', 1) as tf.Tensor2D, tf.randomNormal([3], 0, 1, 'float32', 2) as tf.Tensor1D);
+      const w0 = await base.kernel.data();
+      const layer = new Ia3Layer(base, ff, 'l', false);
+      const x = tf.randomNormal([2, 5], 0, 1, 'float32', 3);
+      const y = await layer.forward(x).data();
+      mergeIa3(layer);
+      expectAllClose(await layer.forward(x).data(), y, 1e-5, 1e-5, 'merged');
+      expectAllClose(await base.forward(x).data(), y, 1e-5, 1e-5, 'merged base');
+      unmergeIa3(layer);
+      expectAllClose(await base.kernel.data(), w0, 1e-5, 1e-6, 'unmerged weight');
+    }
+  });
+});
+
+describe.each(['llama', 'bert'] as const)('(IA)^3 on a %s-shaped model', (family) => {
+  it('leaves the output exactly unchanged at init (all ones)', async () => {
+    const m = new ToyModel(family);
+    const before = await m.logits(batch()).data();
+    const adapter = injectIa3(m, ia3Config({}, m));
+    expect(adapter.trainableParameters().every((p) => p.fishCandidate && p.role === 'ia3_l')).toBe(true);
+    const after = await m.logits(batch()).data();
+    expect(Array.from(after)).toEqual(Array.from(before));
+    adapter.dispose();
+    expect(Array.from(await m.logits(batch()).data())).toEqual(Array.from(before));
+  });
+
+  it('names tensors as PEFT and counts parameters from dims', () => {
+    const m = new ToyModel(family);
+    const adapter = injectIa3(m, ia3Config({ layers: 'top:2' }, m));
+    const names = adapter.trainableParameters().map((p) => p.name);
+    expect(names[0]).toBe(`base_model.model.${m.layerPath(1)}.${family === 'llama' ? 'self_attn.k_proj' : 'attention.self.key'}.ia3_l`);
+    const ff = adapter.trainableParameters().find((p) => p.module.endsWith(family === 'llama' ? 'mlp.down_proj' : '.output.dense'))!;
+    expect(ff.variable.shape).toEqual([1, m.dims.intermediateSize]);
+    expect(countParameters(adapter.trainableParameters())).toBe(ia3ParameterCount(m.dims, 2));
+  });
+
+  it('per-sample views equal the shared forward and give per-sample gradients', async () => {
+    const m = new ToyModel(family);
+    const adapter = injectIa3(m, ia3Config({}, m));
+    randomise(adapter, 3, 0.3, 1);
+    await checkPerSample(m, adapter, batch());
+  });
+
+  it('masked SGD changes only selected entries', async () => {
+    const m = new ToyModel(family);
+    const adapter = injectIa3(m, ia3Config({}, m));
+    await checkMaskedTraining(m, adapter, batch());
+  });
+
+  it('save → load is bit-identical', async () => {
+    const m = new ToyModel(family);
+    const adapter = injectIa3(m, ia3Config({ layers: 'top:2' }, m));
+    randomise(adapter, 9, 0.3, 1);
+    const { reloaded } = await checkSaveLoad(adapter, batch(), new ToyModel(family), loadIa3Adapter);
+    expect(reloaded.targetedModules).toEqual(adapter.targetedModules);
+  });
+});
+
+it('withParamOverrides leaves nothing behind', () => {
+  const m = new ToyModel('llama');
+  const adapter = injectIa3(m, ia3Config({}, m));
+  const n = tf.memory().numTensors;
+  tf.dispose(withParamOverrides(new Map(), () => m.logits(batch())));
+  expect(tf.memory().numTensors).toBeLessThanOrEqual(n + 1);
+  adapter.dispose();
+});
