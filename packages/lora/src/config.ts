@@ -1,0 +1,141 @@
+/**
+ * LoRA's adapter_config.json: PEFT's `LoraConfig` keys (snake_case, so a saved config loads in Python
+ * PEFT unchanged) and `loraConfig()`, which fills PEFT's defaults and rejects bad options by name.
+ * @module
+ */
+import { FishTuningError, resolveLayers, type ModuleSelector, type PeftConfigBase, type PeftTargetModel } from '@fish-tuning/core';
+
+/** PEFT's `init_lora_weights`: true = Kaiming-uniform A / zero B, 'gaussian', 'pissa'; false = random A and B (tests). */
+export type LoraInit = boolean | 'gaussian' | 'pissa';
+
+/** The LoRA keys of adapter_config.json. */
+export interface LoraFields {
+  r: number;
+  lora_alpha: number;
+  lora_dropout: number;
+  target_modules: ModuleSelector;
+  exclude_modules: ModuleSelector | null;
+  layers_to_transform: number[] | null;
+  layers_pattern: string | null;
+  bias: 'none';
+  fan_in_fan_out: false;
+  init_lora_weights: LoraInit;
+  use_rslora: boolean;
+  use_dora: boolean;
+  modules_to_save: string[] | null;
+  rank_pattern: Record<string, number>;
+  alpha_pattern: Record<string, number>;
+  lora_bias: false;
+  revision: string | null;
+}
+
+export interface LoraConfig extends PeftConfigBase, LoraFields {
+  peft_type: 'LORA';
+  task_type: string | null;
+  base_model_name_or_path: string | null;
+  inference_mode: boolean;
+}
+
+/** What a user passes: any LoraConfig key, plus `layers` ('all', 'top:n', '0,3' or indices) for layers_to_transform. */
+export type LoraOptions = Partial<LoraFields> & {
+  peft_type?: string;
+  task_type?: string | null;
+  base_model_name_or_path?: string | null;
+  inference_mode?: boolean;
+  layers?: string | readonly number[] | null;
+};
+
+/** PEFT's default targets per model family (TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING). */
+export const DEFAULT_TARGETS: Record<string, string[]> = {
+  llama: ['q_proj', 'v_proj'],
+  bert: ['query', 'value'],
+};
+
+/** PEFT task_type for a model task. */
+export function peftTaskType(task: PeftTargetModel['task'] | undefined): string | null {
+  if (task === 'causal-lm') return 'CAUSAL_LM';
+  if (task === 'classification' || task === 'regression') return 'SEQ_CLS';
+  if (task === 'encoder') return 'FEATURE_EXTRACTION';
+  return null;
+}
+
+const KNOWN_KEYS = new Set([
+  'peft_type', 'r', 'lora_alpha', 'lora_dropout', 'target_modules', 'exclude_modules', 'layers_to_transform', 'layers_pattern',
+  'bias', 'fan_in_fan_out', 'init_lora_weights', 'use_rslora', 'use_dora', 'modules_to_save', 'rank_pattern', 'alpha_pattern',
+  'lora_bias', 'task_type', 'base_model_name_or_path', 'inference_mode', 'revision', 'layers', 'auto_mapping',
+  'megatron_config', 'megatron_core', 'loftq_config', 'layer_replication', 'runtime_config', 'eva_config', 'corda_config',
+  'use_qalora', 'qalora_group_size', 'trainable_token_indices', 'target_parameters', 'lora_ga_config', 'peft_version',
+]);
+
+function fail(option: string, message: string): never {
+  throw new FishTuningError(message, { option });
+}
+
+/**
+ * Fills PEFT's defaults (r 8, lora_alpha 8, dropout 0, Kaiming-uniform init, the family's default targets)
+ * and validates. `model` supplies the default targets, task_type and the layer count for `layers: 'top:n'`.
+ */
+export function loraConfig(options: LoraOptions = {}, model?: Pick<PeftTargetModel, 'family' | 'task' | 'dims'>): LoraConfig {
+  for (const key of Object.keys(options)) if (!KNOWN_KEYS.has(key)) fail(key, `unknown LoRA option '${key}'`);
+  if (options.peft_type !== undefined && options.peft_type !== 'LORA') fail('peft_type', `expected 'LORA', got '${options.peft_type}'`);
+  const r = options.r ?? 8;
+  if (!Number.isInteger(r) || r < 1) fail('r', `rank must be a positive integer, got ${r}`);
+  const alpha = options.lora_alpha ?? 8;
+  if (typeof alpha !== 'number' || !Number.isFinite(alpha) || alpha <= 0) fail('lora_alpha', `must be a positive number, got ${alpha}`);
+  const dropout = options.lora_dropout ?? 0;
+  if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1)) fail('lora_dropout', `must be in [0, 1), got ${dropout}`);
+  const init = options.init_lora_weights ?? true;
+  if (!(init === true || init === false || init === 'gaussian' || init === 'pissa')) {
+    fail('init_lora_weights', `expected true, false, 'gaussian' or 'pissa', got ${JSON.stringify(init)}`);
+  }
+  if ((options.bias ?? 'none') !== 'none') fail('bias', `only 'none' is supported, got '${options.bias}'`);
+  if (options.fan_in_fan_out) fail('fan_in_fan_out', 'fish-tuning models store weights as [out, in]; fan_in_fan_out must be false');
+  if (options.lora_bias) fail('lora_bias', 'lora_bias is not supported');
+  for (const key of ['rank_pattern', 'alpha_pattern'] as const) {
+    if (options[key] && Object.keys(options[key]!).length) fail(key, `${key} is not supported (one rank for all layers)`);
+  }
+  const targets = options.target_modules ?? (model ? DEFAULT_TARGETS[model.family] : undefined);
+  if (!targets || (Array.isArray(targets) && targets.length === 0)) fail('target_modules', 'no target_modules given and no default for this model');
+
+  let layers: number[] | null = null;
+  if (options.layers !== undefined && options.layers !== null) {
+    if (options.layers_to_transform != null) fail('layers', "give either 'layers' or 'layers_to_transform', not both");
+    const text = typeof options.layers === 'string' ? options.layers : null;
+    if (text && text !== 'all' && !/^\d+(,\d+)*$/.test(text) && !model) fail('layers', `'${text}' needs the model's layer count`);
+    layers = resolveLayers(options.layers, model?.dims.numLayers ?? Number.MAX_SAFE_INTEGER, 'layers');
+  } else if (options.layers_to_transform != null) {
+    const raw = options.layers_to_transform as unknown;
+    const list = typeof raw === 'number' ? [raw] : Array.isArray(raw) ? raw : fail('layers_to_transform', `expected a list of layer indices, got ${JSON.stringify(raw)}`);
+    layers = resolveLayers(list as number[], model?.dims.numLayers ?? Number.MAX_SAFE_INTEGER, 'layers_to_transform');
+  }
+
+  return {
+    peft_type: 'LORA',
+    task_type: options.task_type ?? peftTaskType(model?.task),
+    base_model_name_or_path: options.base_model_name_or_path ?? null,
+    revision: options.revision ?? null,
+    inference_mode: options.inference_mode ?? false,
+    r,
+    lora_alpha: alpha,
+    lora_dropout: dropout,
+    target_modules: Array.isArray(targets) ? [...targets] : (targets as string),
+    exclude_modules: options.exclude_modules ?? null,
+    layers_to_transform: layers,
+    layers_pattern: options.layers_pattern ?? null,
+    bias: 'none',
+    fan_in_fan_out: false,
+    init_lora_weights: init,
+    use_rslora: options.use_rslora ?? false,
+    use_dora: options.use_dora ?? false,
+    // PeftModelForSequenceClassification adds the head ('classifier' in BERT, 'score' in Llama) the same way.
+    modules_to_save: options.modules_to_save ?? (model && (model.task === 'classification' || model.task === 'regression') ? ['classifier', 'score'] : null),
+    rank_pattern: {},
+    alpha_pattern: {},
+    lora_bias: false,
+  };
+}
+
+/** PEFT's scaling: lora_alpha / r, or lora_alpha / √r with rsLoRA. */
+export function loraScaling(config: Pick<LoraConfig, 'r' | 'lora_alpha' | 'use_rslora'>): number {
+  return config.use_rslora ? config.lora_alpha / Math.sqrt(config.r) : config.lora_alpha / config.r;
+}
