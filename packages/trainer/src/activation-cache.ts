@@ -1,0 +1,150 @@
+/**
+ * Frozen-prefix activation cache. When every PEFT parameter lives in layers ≥ k (the paper trains the
+ * top n layers), the input of layer k depends only on the example: the embeddings and layers [0, k)
+ * are frozen and run without dropout. It is computed once per example (through the model's optional
+ * `forwardBottom`), kept in a bounded store (memory or disk), and each step runs only `forwardTop`.
+ *
+ * Rows are stored per example at its own length (not the batch's padded length), so an example can
+ * join any batch; padding rows are zeros (masked in attention / causal, never in the loss).
+ * @module
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { FishTuningError, type ModelBatch, type PeftTargetModel, type TrainableParameter } from '@fish-tuning/core';
+import { collate, disposeBatch, type TrainExample } from './batching.js';
+
+/** Where cached rows live. `set` returns false (and stores nothing) when the byte budget is spent. */
+export interface ActivationStore {
+  get(index: number): Float32Array | undefined;
+  set(index: number, rows: Float32Array): boolean;
+  readonly bytes: number;
+  readonly size: number;
+  clear(): void;
+}
+
+/** In memory (JS heap, outside the 4 GiB wasm heap), up to `maxBytes`. */
+export class MemoryActivationStore implements ActivationStore {
+  private readonly rows = new Map<number, Float32Array>();
+  bytes = 0;
+  constructor(readonly maxBytes: number) {}
+  get(index: number): Float32Array | undefined {
+    return this.rows.get(index);
+  }
+  set(index: number, rows: Float32Array): boolean {
+    if (this.rows.has(index)) return true;
+    if (this.bytes + rows.byteLength > this.maxBytes) return false;
+    this.rows.set(index, rows);
+    this.bytes += rows.byteLength;
+    return true;
+  }
+  get size(): number {
+    return this.rows.size;
+  }
+  clear(): void {
+    this.rows.clear();
+    this.bytes = 0;
+  }
+}
+
+/** One raw float32 file per example under `dir`, up to `maxBytes` on disk. */
+export class DiskActivationStore implements ActivationStore {
+  private readonly present = new Set<number>();
+  bytes = 0;
+  constructor(readonly dir: string, readonly maxBytes: number) {
+    fs.mkdirSync(dir, { recursive: true });
+  }
+  private file(index: number): string {
+    return path.join(this.dir, `${index}.f32`);
+  }
+  get(index: number): Float32Array | undefined {
+    if (!this.present.has(index)) return undefined;
+    const buf = fs.readFileSync(this.file(index));
+    return new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+  }
+  set(index: number, rows: Float32Array): boolean {
+    if (this.present.has(index)) return true;
+    if (this.bytes + rows.byteLength > this.maxBytes) return false;
+    fs.writeFileSync(this.file(index), new Uint8Array(rows.buffer, rows.byteOffset, rows.byteLength));
+    this.present.add(index);
+    this.bytes += rows.byteLength;
+    return true;
+  }
+  get size(): number {
+    return this.present.size;
+  }
+  clear(): void {
+    for (const i of this.present) fs.rmSync(this.file(i), { force: true });
+    this.present.clear();
+    this.bytes = 0;
+  }
+}
+
+/**
+ * The first layer that holds a trainable parameter, when the cache is usable: the model has both hooks,
+ * no attention prefix, and every non-head parameter has a layer ≥ 1. Otherwise null.
+ */
+export function frozenPrefixLayer(model: PeftTargetModel, params: readonly TrainableParameter[]): number | null {
+  if (!model.forwardBottom || !model.forwardTop || model.prefix) return null;
+  const head = new Set(model.headParameters().map((p) => p.name));
+  let k = Infinity;
+  for (const p of params) {
+    if (head.has(p.name)) continue;
+    if (p.layer === null) return null;
+    k = Math.min(k, p.layer);
+  }
+  return Number.isFinite(k) && k > 0 ? k : null;
+}
+
+export class FrozenPrefixCache {
+  hits = 0;
+  misses = 0;
+
+  constructor(
+    readonly model: PeftTargetModel,
+    readonly fromLayer: number,
+    readonly store: ActivationStore,
+    readonly padTokenId = 0,
+  ) {
+    if (!model.forwardBottom || !model.forwardTop) throw new FishTuningError('the model has no forwardBottom/forwardTop hooks', { option: 'activationCache' });
+  }
+
+  /** Input of layer `fromLayer` for `examples` (dataset indices `ids`), padded to the longest: [b, t, d]. */
+  hidden(examples: readonly TrainExample[], ids: readonly number[]): tf.Tensor3D {
+    const rows: Float32Array[] = new Array(examples.length);
+    const missing: number[] = [];
+    examples.forEach((_, i) => {
+      const cached = this.store.get(ids[i]);
+      if (cached) rows[i] = cached;
+      else missing.push(i);
+    });
+    this.hits += examples.length - missing.length;
+    this.misses += missing.length;
+    let d = this.model.dims.hiddenSize;
+    if (missing.length) {
+      const sub = missing.map((i) => examples[i]);
+      const batch: ModelBatch = collate(sub.map((e) => ({ ...e, labels: undefined })), this.model.task, this.padTokenId);
+      let flat: Float32Array;
+      let t: number;
+      try {
+        const h = this.model.forwardBottom!(batch, this.fromLayer);
+        t = h.shape[1]!;
+        d = h.shape[2]!;
+        flat = h.dataSync() as Float32Array;
+        h.dispose();
+      } finally {
+        disposeBatch(batch);
+      }
+      missing.forEach((i, j) => {
+        const len = examples[i].inputIds.length;
+        const own = flat.slice(j * t * d, (j * t + len) * d);
+        rows[i] = own;
+        this.store.set(ids[i], own);
+      });
+    }
+    const T = Math.max(...examples.map((e) => e.inputIds.length));
+    const out = new Float32Array(examples.length * T * d);
+    rows.forEach((r, i) => out.set(r, i * T * d));
+    return tf.tensor3d(out, [examples.length, T, d]);
+  }
+}
