@@ -1,0 +1,172 @@
+/**
+ * LlamaForCausalLM with Hugging Face module paths: `{ model: { embed_tokens, layers, norm }, lm_head }`.
+ * Implements PeftTargetModel (logits, per-example causal-LM loss, attention prefix) and incremental
+ * decoding through a {@link LlamaKvCache}.
+ * @module
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  FishTuningError,
+  Linear,
+  Module,
+  namedModules,
+  type ForwardContext,
+  type KeyValuePrefix,
+  type LinearLike,
+  type ModelBatch,
+  type ModelDims,
+  type PeftTargetModel,
+  type PrefixSource,
+  type TrainableParameter,
+} from '@fish-tuning/core';
+import { headDimOf, type LlamaConfig } from './config.js';
+import { Embedding } from './embedding.js';
+import { LlamaRMSNorm } from './rms-norm.js';
+import type { LlamaDecoderLayer } from './decoder-layer.js';
+import { inverseFrequencies, ropeTables } from './rope.js';
+import { attentionMaskFor } from './mask.js';
+import { causalLmPerExampleLoss, labelsFromInputs } from './loss.js';
+import { LlamaKvCache } from './kv-cache.js';
+
+export interface HiddenOptions {
+  /** [b, past + t], 1 for real tokens (right padding). */
+  attentionMask?: tf.Tensor | null;
+  ctx?: ForwardContext;
+  /** Incremental decoding: keys/values of earlier calls; updated in place. */
+  cache?: LlamaKvCache | null;
+}
+
+export class LlamaModel extends Module {
+  constructor(
+    public embed_tokens: Embedding,
+    public layers: LlamaDecoderLayer[],
+    public norm: LlamaRMSNorm,
+  ) {
+    super();
+  }
+}
+
+export class LlamaForCausalLM extends Module implements PeftTargetModel {
+  readonly family = 'llama' as const;
+  readonly task = 'causal-lm' as const;
+  readonly modelType = 'llama';
+  // A private field, so that a PrefixSource that is itself a Module is not walked as a child.
+  #prefix: PrefixSource | null = null;
+  readonly #invFreq: Float32Array;
+
+  constructor(
+    readonly config: LlamaConfig,
+    public model: LlamaModel,
+    public lm_head: LinearLike,
+  ) {
+    super();
+    this.#invFreq = inverseFrequencies(headDimOf(config), config.ropeTheta);
+  }
+
+  get prefix(): PrefixSource | null {
+    return this.#prefix;
+  }
+
+  set prefix(p: PrefixSource | null) {
+    this.#prefix = p;
+  }
+
+  get dims(): ModelDims {
+    const c = this.config;
+    return {
+      numLayers: c.numHiddenLayers,
+      hiddenSize: c.hiddenSize,
+      numHeads: c.numAttentionHeads,
+      numKvHeads: c.numKeyValueHeads,
+      headDim: headDimOf(c),
+      intermediateSize: c.intermediateSize,
+      vocabSize: c.vocabSize,
+    };
+  }
+
+  layerPath(i: number): string {
+    return `model.layers.${i}`;
+  }
+
+  headParameters(): TrainableParameter[] {
+    return [];
+  }
+
+  /** A fresh cache for {@link forwardHidden}; the caller disposes it. */
+  newCache(): LlamaKvCache {
+    return new LlamaKvCache(this.config.numHiddenLayers);
+  }
+
+  /** Final-norm hidden states [b, t, hidden]. */
+  forwardHidden(inputIds: tf.Tensor, options: HiddenOptions = {}): tf.Tensor {
+    const { ctx, cache = null, attentionMask = null } = options;
+    if (inputIds.rank !== 2) throw new FishTuningError(`inputIds must be [batch, time], got shape ${JSON.stringify(inputIds.shape)}`, { option: 'inputIds' });
+    const [b, t] = inputIds.shape;
+    const past = cache?.length ?? 0;
+    if (attentionMask && (attentionMask.shape[0] !== b || attentionMask.shape[1] !== past + t)) {
+      throw new FishTuningError(`attentionMask shape ${JSON.stringify(attentionMask.shape)} does not match [${b}, ${past + t}]`, { option: 'attentionMask' });
+    }
+    const out = tf.tidy(() => {
+      const cachedPrefix = cache?.prefixKeys[0] ?? null;
+      const prefixLength: number = cachedPrefix ? (cachedPrefix.shape[2] as number) : (this.#prefix?.length ?? 0);
+      const { cos, sin } = ropeTables(prefixLength + past, t, this.#invFreq);
+      const mask = attentionMaskFor(b, t, past, prefixLength, attentionMask);
+      let x = this.model.embed_tokens.forward(inputIds);
+      this.model.layers.forEach((layer, i) => {
+        const prefix = this.layerPrefix(i, x, b, prefixLength, cache, ctx);
+        x = layer.forward(x, { cos, sin, mask, prefix, cache, layerIndex: i, ctx });
+      });
+      return this.model.norm.forward(x);
+    });
+    if (cache) cache.length += t;
+    return out;
+  }
+
+  private layerPrefix(i: number, x: tf.Tensor, b: number, l: number, cache: LlamaKvCache | null, ctx?: ForwardContext): KeyValuePrefix | null {
+    if (cache?.prefixKeys[i]) return { key: cache.prefixKeys[i]!, value: cache.prefixValues[i]! };
+    if (!this.#prefix || l === 0) return null;
+    const p = this.#prefix.prefixFor(i, x, ctx);
+    const want = [b, this.config.numKeyValueHeads, l, headDimOf(this.config)];
+    for (const [name, tensor] of [['key', p.key], ['value', p.value]] as const) {
+      if (tensor.rank !== 4 || tensor.shape.some((d, k) => d !== want[k])) {
+        throw new FishTuningError(`prefix ${name} for layer ${i} has shape ${JSON.stringify(tensor.shape)}, expected ${JSON.stringify(want)}`, { option: 'prefix' });
+      }
+    }
+    if (cache) cache.setPrefix(i, p.key, p.value);
+    return p;
+  }
+
+  logits(batch: ModelBatch, ctx?: ForwardContext): tf.Tensor {
+    return tf.tidy(() => this.lm_head.forward(this.forwardHidden(batch.inputIds, { attentionMask: batch.attentionMask, ctx }), ctx));
+  }
+
+  perExampleLoss(batch: ModelBatch, ctx?: ForwardContext): tf.Tensor1D {
+    return tf.tidy(() => {
+      const labels = batch.labels ?? labelsFromInputs(batch.inputIds, batch.attentionMask);
+      if (labels.rank !== 2 || labels.shape[0] !== batch.inputIds.shape[0] || labels.shape[1] !== batch.inputIds.shape[1]) {
+        throw new FishTuningError(`causal-LM labels must match inputIds ${JSON.stringify(batch.inputIds.shape)}, got ${JSON.stringify(labels.shape)}`, { option: 'labels' });
+      }
+      return causalLmPerExampleLoss(this.logits(batch, ctx), labels);
+    });
+  }
+
+  /** Logits [b, vocab] of the last position only (what decoding needs), updating `cache`. */
+  nextTokenLogits(inputIds: tf.Tensor, cache: LlamaKvCache | null, options: { attentionMask?: tf.Tensor | null } = {}): tf.Tensor2D {
+    return tf.tidy(() => {
+      const hidden = this.forwardHidden(inputIds, { cache, attentionMask: options.attentionMask });
+      const [b, t, d] = hidden.shape;
+      const last = tf.reshape(tf.slice(hidden, [0, t - 1, 0], [b, 1, d]), [b, d]);
+      return this.lm_head.forward(last) as tf.Tensor2D;
+    });
+  }
+
+  /** Frees every frozen tensor of the model (PEFT layers' own variables belong to their adapter). */
+  dispose(): void {
+    const seen = new Set<Module>();
+    for (const [, m] of namedModules(this)) {
+      if (seen.has(m)) continue;
+      seen.add(m);
+      if (m instanceof Linear || m instanceof Embedding || m instanceof LlamaRMSNorm) m.dispose();
+    }
+  }
+}

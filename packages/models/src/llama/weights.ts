@@ -1,0 +1,95 @@
+/**
+ * Hugging Face parameter names and shapes of a Llama checkpoint, and assembly of a model from them.
+ * Every loader (llama2.c, safetensors, random init) goes through {@link buildLlama}.
+ * @module
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { Linear } from '@fish-tuning/core';
+import { headDimOf, type LlamaConfig } from './config.js';
+import { Embedding } from './embedding.js';
+import { LlamaRMSNorm } from './rms-norm.js';
+import { LlamaAttention } from './attention.js';
+import { LlamaMLP } from './mlp.js';
+import { LlamaDecoderLayer } from './decoder-layer.js';
+import { LlamaForCausalLM, LlamaModel } from './model.js';
+
+/** Checkpoint tensor name → HF shape ([out, in] for linear weights), in file order. */
+export function hfWeightShapes(c: LlamaConfig): Map<string, number[]> {
+  const d = c.hiddenSize;
+  const hd = headDimOf(c);
+  const out = new Map<string, number[]>();
+  out.set('model.embed_tokens.weight', [c.vocabSize, d]);
+  for (let i = 0; i < c.numHiddenLayers; i++) {
+    const p = `model.layers.${i}`;
+    out.set(`${p}.self_attn.q_proj.weight`, [c.numAttentionHeads * hd, d]);
+    out.set(`${p}.self_attn.k_proj.weight`, [c.numKeyValueHeads * hd, d]);
+    out.set(`${p}.self_attn.v_proj.weight`, [c.numKeyValueHeads * hd, d]);
+    out.set(`${p}.self_attn.o_proj.weight`, [d, c.numAttentionHeads * hd]);
+    out.set(`${p}.mlp.gate_proj.weight`, [c.intermediateSize, d]);
+    out.set(`${p}.mlp.up_proj.weight`, [c.intermediateSize, d]);
+    out.set(`${p}.mlp.down_proj.weight`, [d, c.intermediateSize]);
+    out.set(`${p}.input_layernorm.weight`, [d]);
+    out.set(`${p}.post_attention_layernorm.weight`, [d]);
+  }
+  out.set('model.norm.weight', [d]);
+  if (!c.tieWordEmbeddings) out.set('lm_head.weight', [c.vocabSize, d]);
+  return out;
+}
+
+/**
+ * Builds the model from tensors in HF layout. `take(name, shape)` returns a tensor of exactly that
+ * shape (the loader checks it and names the file); ownership passes to the model.
+ */
+export function buildLlama(c: LlamaConfig, take: (name: string, shape: number[]) => tf.Tensor): LlamaForCausalLM {
+  const shapes = hfWeightShapes(c);
+  const built: tf.Tensor[] = [];
+  const get = (name: string): tf.Tensor => {
+    const t = take(name, shapes.get(name)!);
+    built.push(t);
+    return t;
+  };
+  const linear = (name: string) => Linear.fromWeight((get(`${name}.weight`)) as tf.Tensor2D);
+  try {
+    const hd = headDimOf(c);
+    const embed = new Embedding((get('model.embed_tokens.weight')) as tf.Tensor2D);
+    const layers: LlamaDecoderLayer[] = [];
+    for (let i = 0; i < c.numHiddenLayers; i++) {
+      const p = `model.layers.${i}`;
+      const attn = new LlamaAttention(
+        linear(`${p}.self_attn.q_proj`),
+        linear(`${p}.self_attn.k_proj`),
+        linear(`${p}.self_attn.v_proj`),
+        linear(`${p}.self_attn.o_proj`),
+        c.numAttentionHeads,
+        c.numKeyValueHeads,
+        hd,
+      );
+      const mlp = new LlamaMLP(linear(`${p}.mlp.gate_proj`), linear(`${p}.mlp.up_proj`), linear(`${p}.mlp.down_proj`));
+      const inNorm = new LlamaRMSNorm((get(`${p}.input_layernorm.weight`)) as tf.Tensor1D, c.rmsNormEps);
+      const postNorm = new LlamaRMSNorm((get(`${p}.post_attention_layernorm.weight`)) as tf.Tensor1D, c.rmsNormEps);
+      layers.push(new LlamaDecoderLayer(attn, mlp, inNorm, postNorm));
+    }
+    const norm = new LlamaRMSNorm((get('model.norm.weight')) as tf.Tensor1D, c.rmsNormEps);
+    // A tied head gets its own [in, out] copy of the embedding: plain matMuls are fast on wasm.
+    const head = c.tieWordEmbeddings ? Linear.fromWeight(tf.clone(embed.weight)) : linear('lm_head');
+    return new LlamaForCausalLM(c, new LlamaModel(embed, layers, norm), head);
+  } catch (e) {
+    for (const t of built) if (!t.isDisposed) t.dispose();
+    throw e;
+  }
+}
+
+/** The model's tensors by HF name and layout (new tensors, owned by the caller). Tied heads are left out. */
+export function llamaStateDict(m: LlamaForCausalLM): Map<string, tf.Tensor> {
+  const out = new Map<string, tf.Tensor>();
+  const shapes = hfWeightShapes(m.config);
+  for (const name of shapes.keys()) {
+    const path = name.slice(0, -'.weight'.length);
+    let mod: unknown = m;
+    for (const part of path.split('.')) mod = (mod as Record<string, unknown>)[part];
+    if (mod instanceof Linear) out.set(name, mod.weight());
+    else if (mod instanceof Embedding || mod instanceof LlamaRMSNorm) out.set(name, tf.clone(mod.weight));
+    else throw new Error(`llamaStateDict: '${path}' is not a plain layer (merge or remove adapters before saving the base model)`);
+  }
+  return out;
+}
