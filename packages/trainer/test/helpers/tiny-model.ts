@@ -151,7 +151,7 @@ export class TinyModel extends Module implements PeftTargetModel {
 
   private lossFromHidden(h: tf.Tensor, batch: ModelBatch): tf.Tensor1D {
     const logits = this.pooledLogits(h, batch);
-    const labels = tf.oneHot(tf.cast(batch.labels!, 'int32') as tf.Tensor1D, logits.shape[1]);
+    const labels = tf.cast(tf.oneHot(batch.labels as tf.Tensor1D, logits.shape[1]), 'float32');
     let per: tf.Tensor = tf.neg(tf.sum(tf.mul(labels, tf.logSoftmax(logits)), 1));
     if (this.poison === 'loss') per = tf.add(per, tf.scalar(NaN));
     else if (this.poison) {
