@@ -60,9 +60,13 @@ describe('encodeForEncoder', () => {
   });
 
   it('longestFirstLengths equals the one-token-at-a-time loop', () => {
+    const mismatches: string[] = [];
     for (let a = 0; a < 14; a++) for (let b = 0; b < 14; b++) for (let budget = 0; budget < 30; budget++) {
-      expect(longestFirstLengths(a, b, budget), `${a},${b},${budget}`).toEqual(naiveLongestFirst(a, b, budget));
+      const got = longestFirstLengths(a, b, budget);
+      const want = naiveLongestFirst(a, b, budget);
+      if (got[0] !== want[0] || got[1] !== want[1]) mismatches.push(`${a},${b},${budget}`);
     }
+    expect(mismatches).toEqual([]);
   });
 
   it('names the missing tokenizer id', () => {

@@ -12,7 +12,7 @@ describe.skipIf(!hasData)('loadGsm8k', () => {
       expect(rows.get(`gsm8k/${split}.jsonl`)).toBeGreaterThan(0);
       expect(ex.length).toBe(rows.get(`gsm8k/${split}.jsonl`));
       expect(ex.map((e) => e.idx)).toEqual(ex.map((_, i) => i));
-      for (const e of ex) expect(Number.isFinite(referenceAnswer(e)), `idx ${e.idx}`).toBe(true);
+      expect(ex.filter((e) => !Number.isFinite(referenceAnswer(e))).map((e) => e.idx)).toEqual([]);
     });
   }
 
