@@ -99,9 +99,21 @@ export class LlamaForCausalLM extends Module implements PeftTargetModel {
 
   /** Final-norm hidden states [b, t, hidden]. */
   forwardHidden(inputIds: tf.Tensor, options: HiddenOptions = {}): tf.Tensor {
-    const { ctx, cache = null, attentionMask = null } = options;
+    return tf.tidy(() => {
+      const x = this.model.embed_tokens.forward(this.checkIds(inputIds));
+      return this.model.norm.forward(this.runLayers(x, 0, this.config.numHiddenLayers, options));
+    });
+  }
+
+  private checkIds(inputIds: tf.Tensor): tf.Tensor {
     if (inputIds.rank !== 2) throw new FishTuningError(`inputIds must be [batch, time], got shape ${JSON.stringify(inputIds.shape)}`, { option: 'inputIds' });
-    const [b, t] = inputIds.shape;
+    return inputIds;
+  }
+
+  /** Runs layers [from, to) on hidden states x [b, t, hidden] (the input of layer `from`). */
+  private runLayers(x: tf.Tensor, from: number, to: number, options: HiddenOptions): tf.Tensor {
+    const { ctx, cache = null, attentionMask = null } = options;
+    const [b, t] = x.shape;
     const past = cache?.length ?? 0;
     if (attentionMask && (attentionMask.shape[0] !== b || attentionMask.shape[1] !== past + t)) {
       throw new FishTuningError(`attentionMask shape ${JSON.stringify(attentionMask.shape)} does not match [${b}, ${past + t}]`, { option: 'attentionMask' });
@@ -111,15 +123,36 @@ export class LlamaForCausalLM extends Module implements PeftTargetModel {
       const prefixLength: number = cachedPrefix ? (cachedPrefix.shape[2] as number) : (this.#prefix?.length ?? 0);
       const { cos, sin } = ropeTables(prefixLength + past, t, this.#invFreq);
       const mask = attentionMaskFor(b, t, past, prefixLength, attentionMask);
-      let x = this.model.embed_tokens.forward(inputIds);
-      this.model.layers.forEach((layer, i) => {
-        const prefix = this.layerPrefix(i, x, b, prefixLength, cache, ctx);
-        x = layer.forward(x, { cos, sin, mask, prefix, cache, layerIndex: i, ctx });
-      });
-      return this.model.norm.forward(x);
+      let h = x;
+      for (let i = from; i < to; i++) {
+        const prefix = this.layerPrefix(i, h, b, prefixLength, cache, ctx);
+        h = this.model.layers[i].forward(h, { cos, sin, mask, prefix, cache, layerIndex: i, ctx });
+      }
+      return h;
     });
-    if (cache) cache.length += t;
+    if (cache && to === this.config.numHiddenLayers) cache.length += t;
     return out;
+  }
+
+  /** Hidden states entering layer `upToLayer` (trainer's frozen-prefix cache; eval mode). */
+  forwardBottom(batch: ModelBatch, upToLayer: number): tf.Tensor {
+    return tf.tidy(() => this.runLayers(this.model.embed_tokens.forward(this.checkIds(batch.inputIds)), 0, upToLayer, { attentionMask: batch.attentionMask }));
+  }
+
+  /** Per-example loss from the hidden states entering layer `fromLayer` (pairs with forwardBottom). */
+  forwardTop(hidden: tf.Tensor, batch: ModelBatch, fromLayer: number, ctx?: ForwardContext): tf.Tensor1D {
+    return tf.tidy(() => {
+      const h = this.model.norm.forward(this.runLayers(hidden, fromLayer, this.config.numHiddenLayers, { attentionMask: batch.attentionMask, ctx }));
+      return causalLmPerExampleLoss(this.lm_head.forward(h, ctx), this.labelsOf(batch));
+    });
+  }
+
+  private labelsOf(batch: ModelBatch): tf.Tensor {
+    const labels = batch.labels ?? labelsFromInputs(batch.inputIds, batch.attentionMask);
+    if (labels.rank !== 2 || labels.shape[0] !== batch.inputIds.shape[0] || labels.shape[1] !== batch.inputIds.shape[1]) {
+      throw new FishTuningError(`causal-LM labels must match inputIds ${JSON.stringify(batch.inputIds.shape)}, got ${JSON.stringify(labels.shape)}`, { option: 'labels' });
+    }
+    return labels;
   }
 
   private layerPrefix(i: number, x: tf.Tensor, b: number, l: number, cache: LlamaKvCache | null, ctx?: ForwardContext): KeyValuePrefix | null {
@@ -141,13 +174,7 @@ export class LlamaForCausalLM extends Module implements PeftTargetModel {
   }
 
   perExampleLoss(batch: ModelBatch, ctx?: ForwardContext): tf.Tensor1D {
-    return tf.tidy(() => {
-      const labels = batch.labels ?? labelsFromInputs(batch.inputIds, batch.attentionMask);
-      if (labels.rank !== 2 || labels.shape[0] !== batch.inputIds.shape[0] || labels.shape[1] !== batch.inputIds.shape[1]) {
-        throw new FishTuningError(`causal-LM labels must match inputIds ${JSON.stringify(batch.inputIds.shape)}, got ${JSON.stringify(labels.shape)}`, { option: 'labels' });
-      }
-      return causalLmPerExampleLoss(this.logits(batch, ctx), labels);
-    });
+    return tf.tidy(() => causalLmPerExampleLoss(this.logits(batch, ctx), this.labelsOf(batch)));
   }
 
   /** Logits [b, vocab] of the last position only (what decoding needs), updating `cache`. */
