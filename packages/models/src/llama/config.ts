@@ -104,6 +104,19 @@ export function fromHfConfigJson(json: Record<string, any>, file?: string): Llam
     throw new FishTuningError(`head_dim ${json.head_dim} != hidden_size / num_attention_heads`, { file, option: 'head_dim' });
   }
   const eos = Array.isArray(json.eos_token_id) ? json.eos_token_id[0] : json.eos_token_id;
+  try {
+    return fromHfFields(json, eos, need, file);
+  } catch (e) {
+    // Name the config.json field (snake_case), not the camelCase option.
+    if (e instanceof FishTuningError && e.option && !e.option.includes('_')) {
+      const field = e.option.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase());
+      throw new FishTuningError(e.message.replace(/^.*?: /, ''), { file, option: field });
+    }
+    throw e;
+  }
+}
+
+function fromHfFields(json: Record<string, any>, eos: number | undefined, need: (k: string) => number, file?: string): LlamaConfig {
   return llamaConfig(
     {
       vocabSize: need('vocab_size'),
