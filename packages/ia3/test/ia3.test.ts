@@ -1,7 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { countParameters, Linear, withParamOverrides, type ModelBatch } from '@fish-tuning/core';
-import { expectAllClose, pythonHas, runPython } from '@fish-tuning/test-utils';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { saveAdapter } from '@fish-tuning/core/node';
+import { loadLlama2c } from '@fish-tuning/models';
+import { expectAllClose, hasShared, pythonHas, runPython, sharedPath } from '@fish-tuning/test-utils';
+import { LLAMA2C_REFERENCE } from '../../prefix/test/reference.js';
 import { ia3Config, injectIa3, Ia3Layer, ia3ParameterCount, mergeIa3, unmergeIa3 } from '../src/index.js';
 import { loadIa3Adapter } from '../src/node-entry.js';
 import { ToyModel } from './toy-model.js';
@@ -116,4 +122,25 @@ it('withParamOverrides leaves nothing behind', () => {
   tf.dispose(withParamOverrides(new Map(), () => m.logits(batch())));
   expect(tf.memory().numTensors).toBeLessThanOrEqual(n + 1);
   adapter.dispose();
+});
+
+describe.skipIf(!hasShared('models', 'stories260K') || !pythonHas('torch'))('stories260K with a PEFT (IA)^3 directory', () => {
+  it('logits and loss match an independent PyTorch forward (≤1e-4)', async () => {
+    const dir = sharedPath('models', 'stories260K');
+    const { model } = await loadLlama2c(dir);
+    // Random vectors (init_ia3_weights=false) so that every scaling is visible in the output.
+    const adapter = injectIa3(model, ia3Config({ init_ia3_weights: false }, model));
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'ia3-260k-'));
+    await saveAdapter(out, adapter);
+    const ids = [[1, 403, 407, 261, 378, 237, 300], [1, 60, 70, 80, 90, 100, 110]];
+    const inputIds = tf.tensor2d(ids, [2, 7], 'int32');
+    const ref = runPython<{ logits: number[]; loss: number[] }>(LLAMA2C_REFERENCE, { bin: path.join(dir, 'stories260K.bin'), adapter_dir: out, ids });
+    expectAllClose(await model.logits({ inputIds }).data(), ref.logits, 1e-4, 1e-4, 'logits');
+    adapter.merge();
+    expectAllClose(await model.logits({ inputIds }).data(), ref.logits, 1e-4, 1e-4, 'merged logits');
+    adapter.unmerge();
+    expectAllClose(await model.perExampleLoss({ inputIds, labels: tf.tensor2d(ids, [2, 7], 'int32') }).data(), ref.loss, 1e-4, 1e-4, 'loss');
+    adapter.dispose();
+    model.dispose();
+  });
 });

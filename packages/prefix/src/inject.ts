@@ -1,0 +1,56 @@
+/**
+ * Attaching prefix-tuning to a model: the encoder becomes the model's PrefixSource (the models prepend
+ * its keys/values in every layer and start real tokens' RoPE positions at l). Saved as PEFT does: one
+ * tensor `prompt_embeddings` [l, num_layers·2·token_dim] (in the projection form, the MLP's output).
+ * @module
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { assignStateDict, FishTuningError, type DecodedTensor, type PeftAdapter, type PeftTargetModel, type Rng, type TrainableParameter } from '@fish-tuning/core';
+import type { PrefixConfig } from './config.js';
+import { PrefixEncoder } from './layer.js';
+
+export const PROMPT_EMBEDDINGS = 'prompt_embeddings';
+
+export class PrefixAdapter implements PeftAdapter<PrefixConfig> {
+  readonly targetedModules: readonly string[];
+  readonly encoder: PrefixEncoder;
+
+  constructor(
+    readonly config: PrefixConfig,
+    readonly model: PeftTargetModel,
+    rng: Rng,
+    direct = false,
+  ) {
+    if (model.prefix) throw new FishTuningError('the model already has an attention prefix (another prefix adapter is attached)', { option: 'prefix' });
+    this.encoder = new PrefixEncoder(config, rng, direct);
+    model.prefix = this.encoder;
+    this.targetedModules = Array.from({ length: config.num_layers }, (_, i) => `${model.layerPath(i)}`);
+  }
+
+  /** Every prefix variable; all are FISH candidates (with the projection, the MLP's weights and the embedding). */
+  trainableParameters(): TrainableParameter[] {
+    return this.encoder.variables().map(([name, variable]) => ({ name, variable, module: 'prompt_encoder', role: name === PROMPT_EMBEDDINGS ? PROMPT_EMBEDDINGS : name.replace(/^prompt_encoder\./, ''), layer: null, fishCandidate: true }));
+  }
+
+  stateDict(): Map<string, tf.Tensor> {
+    if (this.encoder.prompt_embeddings) return new Map([[PROMPT_EMBEDDINGS, this.encoder.prompt_embeddings]]);
+    return new Map([[PROMPT_EMBEDDINGS, this.encoder.table()]]);
+  }
+
+  loadStateDict(tensors: Map<string, DecodedTensor>, file?: string): void {
+    if (!this.encoder.prompt_embeddings) {
+      throw new FishTuningError('a prefix_projection adapter cannot take a saved table; load it with loadPrefixAdapter (direct form, as PEFT in inference mode)', { file, tensor: PROMPT_EMBEDDINGS });
+    }
+    assignStateDict(new Map([[PROMPT_EMBEDDINGS, this.encoder.prompt_embeddings]]), tensors, file);
+  }
+
+  dispose(): void {
+    if (this.model.prefix === this.encoder) this.model.prefix = null;
+    this.encoder.dispose();
+  }
+}
+
+/** Attaches a freshly initialised prefix (N(0,1) table as PEFT's nn.Embedding, or the projection MLP). */
+export function injectPrefix(model: PeftTargetModel, config: PrefixConfig, rng: Rng): PrefixAdapter {
+  return new PrefixAdapter(config, model, rng);
+}
