@@ -16,6 +16,17 @@ DEST="$ROOT/.cache/models/all-MiniLM-L6-v2"
 PY="${FISH_PYTHON:-python3}"
 EXPECTED_SHA="53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 
+# Reference tokenizer for the tokenizer parity test (packages/models/test/bert-minilm.test.ts): the Rust
+# `tokenizers` package from PyPI in its own venv. Optional: the test skips without it.
+VENV="$ROOT/.cache/venv-tokenizers"
+if [[ ! -x "$VENV/bin/python" ]] || ! "$VENV/bin/python" -c 'import tokenizers' 2>/dev/null; then
+  if "$PY" -m venv "$VENV" >/dev/null 2>&1 && "$VENV/bin/pip" install -q --disable-pip-version-check tokenizers >/dev/null 2>&1; then
+    echo "fetch-models: reference tokenizers package installed in $VENV"
+  else
+    echo "fetch-models: could not install the Python 'tokenizers' package into $VENV (offline?); tokenizer parity will skip"
+  fi
+fi
+
 if [[ -f "$DEST/config.json" && -f "$DEST/model.safetensors" && -f "$DEST/tokenizer.json" && -f "$DEST/.complete" ]]; then
   echo "fetch-models: $DEST already present, nothing to do"
   exit 0

@@ -72,7 +72,7 @@ n = struct.unpack("<Q", raw[:8])[0]
 hdr = json.loads(raw[8:8 + n])
 W = {}
 for k, v in hdr.items():
-    if k == "__metadata__": continue
+    if k == "__metadata__" or v["dtype"] != "F32": continue
     b, e = v["data_offsets"]
     W[k] = torch.tensor(np.frombuffer(raw[8 + n + b: 8 + n + e], dtype=np.float32).reshape(v["shape"]).astype(np.float64))
 P = "bert." if "bert.embeddings.word_embeddings.weight" in W else ""
