@@ -6,11 +6,12 @@ import { Command, CommanderError } from 'commander';
 import { FishTuningError } from '@fish-tuning/core';
 import { processIO, type CliIO } from './io.js';
 import { registerGenerate } from './commands/generate.js';
+import { registerEval } from './commands/eval.js';
 
 export type CommandRegistrar = (program: Command, io: CliIO) => void;
 
 /** Sub-commands in the order `--help` lists them. */
-const COMMANDS: CommandRegistrar[] = [registerGenerate];
+const COMMANDS: CommandRegistrar[] = [registerGenerate, registerEval];
 
 export function buildProgram(io: CliIO = processIO): Command {
   const program = new Command('fish-tune')
