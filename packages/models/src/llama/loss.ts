@@ -17,9 +17,9 @@ export function causalLmPerExampleLoss(logits: tf.Tensor, labels: tf.Tensor): tf
     const flat = tf.reshape(tf.slice(logits, [0, 0, 0], [b, t - 1, vocab]), [n, vocab]);
     const target = tf.reshape(tf.slice(tf.cast(labels, 'int32'), [0, 1], [b, t - 1]), [n]);
     const mask = tf.cast(tf.notEqual(target, tf.scalar(IGNORE_INDEX, 'int32')), 'float32');
-    // The label's logit, gathered from the flattened logits (no one-hot [n, vocab] tensor).
-    const index = tf.add(tf.maximum(target, tf.scalar(0, 'int32')), tf.mul(tf.range(0, n, 1, 'int32'), tf.scalar(vocab, 'int32')));
-    const picked = tf.gather(tf.reshape(flat, [-1]), index);
+    // The label's logit through a one-hot product (as large as the logits themselves): tfjs's gather
+    // gradient calls the chained tensor.clone(), which fails when tfjs-core is loaded twice.
+    const picked = tf.sum(tf.mul(flat, tf.oneHot(tf.maximum(target, tf.scalar(0, 'int32')), vocab)), 1);
     const ce = tf.mul(tf.sub(tf.logSumExp(flat, 1), picked), mask);
     const sums = tf.sum(tf.reshape(ce, [b, t - 1]), 1);
     const counts = tf.sum(tf.reshape(mask, [b, t - 1]), 1);
