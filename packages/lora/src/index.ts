@@ -14,7 +14,7 @@ export { kaimingUniform, gaussian, initLoraPair } from './init.js';
 export { pissaInit, type PissaInit } from './pissa.js';
 export { truncatedSvd, type TruncatedSvd } from './svd.js';
 export { loraConfigFromJson, applyLoraFiles } from './files.js';
-export { loraParameterCount, type LinearShape } from './count.js';
+export { loraParameterCount, countLoraParameters, type LinearShape, type ParameterReport } from './count.js';
 
 /** Adds `loraTuner` to core's registry (the CLI calls this once). */
 export function registerLora(): void {
