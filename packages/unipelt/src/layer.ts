@@ -1,0 +1,65 @@
+/**
+ * The gated parts of UniPELT (Mao et al., 2022): LoRA whose update is scaled by G_L(x) (x: the LoRA
+ * layer's input), the adapter scaled by G_A(y) (y: the adapter's input, see @fish-tuning/adapter's
+ * AdapterLayer.gate), and prefix keys/values scaled by G_P(h) (h: the transformer layer's input; two
+ * outputs, one for keys and one for values).
+ * @module
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { dropout, type ForwardContext, type KeyValuePrefix, type Linear, type PrefixSource } from '@fish-tuning/core';
+import { LoraLinear, type LoraLayerOptions } from '@fish-tuning/lora';
+import type { PrefixEncoder } from '@fish-tuning/prefix';
+import { Gate } from './gate.js';
+
+/** LoRA layer with y = base(x) + G_L(x) · scaling · B A dropout(x). */
+export class GatedLoraLinear extends LoraLinear {
+  readonly gate: Gate;
+
+  constructor(base: Linear, a: tf.Tensor2D, b: tf.Tensor2D, options: LoraLayerOptions) {
+    super(base, a, b, options);
+    this.gate = new Gate(base.inFeatures, 1);
+  }
+
+  override forward(x: tf.Tensor, ctx?: ForwardContext): tf.Tensor {
+    return tf.tidy(() => {
+      const y = this.base_layer.forward(x, ctx);
+      return tf.add(y, tf.mul(this.gate.value(x), this.loraBranch(dropout(x, this.dropoutRate, ctx))));
+    });
+  }
+
+  override dispose(): number {
+    this.gate.dispose();
+    return super.dispose();
+  }
+}
+
+/** The prefix of every layer, keys scaled by G_P(h)[0] and values by G_P(h)[1]. */
+export class GatedPrefix implements PrefixSource {
+  readonly gates: Gate[];
+
+  constructor(
+    readonly encoder: PrefixEncoder,
+    hiddenSize: number,
+  ) {
+    this.gates = Array.from({ length: encoder.numLayers }, () => new Gate(hiddenSize, 2));
+  }
+
+  get length(): number {
+    return this.encoder.length;
+  }
+
+  prefixFor(layer: number, hidden: tf.Tensor, ctx?: ForwardContext): KeyValuePrefix {
+    return tf.tidy(() => {
+      const p = this.encoder.prefixFor(layer, hidden, ctx);
+      const g = this.gates[layer].value(hidden); // [b, 1, 2]
+      const b = g.shape[0];
+      const gk = tf.reshape(tf.slice(g, [0, 0, 0], [b, 1, 1]), [b, 1, 1, 1]);
+      const gv = tf.reshape(tf.slice(g, [0, 0, 1], [b, 1, 1]), [b, 1, 1, 1]);
+      return { key: tf.mul(p.key, gk), value: tf.mul(p.value, gv) };
+    });
+  }
+
+  dispose(): void {
+    for (const g of this.gates) g.dispose();
+  }
+}
