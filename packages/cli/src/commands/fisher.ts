@@ -1,0 +1,247 @@
+/**
+ * `fish-tune fisher`: per-sample Fisher information of a PEFT method's parameters on N training
+ * samples, written as safetensors (one F32 tensor per PEFT tensor name, metadata N/estimator/seed).
+ *
+ * The model is a llama2.c checkpoint or a Hugging Face directory (Llama, or BERT with a
+ * sequence-classification head). The method is freshly injected from the tuner registry (seeded by
+ * --seed), or loaded from --init-adapter. Data: JSONL rows `{input_ids, labels?|label?,
+ * attention_mask?, token_type_ids?}`; for a causal LM labels default to input_ids.
+ * @module
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import { FishTuningError, Rng, getTuner, registeredTuners, type PeftAdapter, type PeftTargetModel } from '@fish-tuning/core';
+import { readAdapterDir, readJsonFile } from '@fish-tuning/core/node';
+import { loadHfBert, loadLlamaModel } from '@fish-tuning/models';
+import { registerLora } from '@fish-tuning/lora';
+import { registerDora, applyLoraOrDoraFiles } from '@fish-tuning/dora';
+import { registerIa3, ia3Tuner } from '@fish-tuning/ia3';
+import { registerPrefix, prefixTuner } from '@fish-tuning/prefix';
+import { registerAdapter, adapterTuner } from '@fish-tuning/adapter';
+import { registerUnipelt, unipeltTuner } from '@fish-tuning/unipelt';
+import { computeFisher, exampleData, FISHER_ESTIMATORS, type FisherEstimator, type SampleOrder, type TokenizedExample } from '@fish-tuning/fisher';
+import { saveFisher } from '@fish-tuning/fisher/node';
+import { selectBackend } from '../backend.js';
+import type { CliIO } from '../io.js';
+
+export interface FisherCliOptions {
+  model: string;
+  method: string;
+  rank?: string;
+  alpha?: string;
+  targets?: string;
+  layers?: string;
+  virtualTokens?: string;
+  numLabels?: string;
+  initAdapter?: string;
+  data: string;
+  samples?: string;
+  fisher: string;
+  seed: string;
+  order: string;
+  chunkSize?: string;
+  perSample: string;
+  out: string;
+}
+
+/** The method packages do not register on import: register each once (a second call would warn). */
+function ensureTuners(): void {
+  const have = new Set(registeredTuners());
+  const all: Array<[string, () => void]> = [
+    ['lora', registerLora],
+    ['dora', registerDora],
+    ['ia3', registerIa3],
+    ['prefix', registerPrefix],
+    ['adapter', registerAdapter],
+    ['unipelt', registerUnipelt],
+  ];
+  for (const [name, register] of all) if (!have.has(name)) register();
+}
+
+/** Adapter loaders by peft_type (LORA covers DoRA via use_dora). */
+const LOADERS: Record<string, (model: PeftTargetModel, files: Awaited<ReturnType<typeof readAdapterDir>>) => PeftAdapter> = {
+  LORA: (model, f) => applyLoraOrDoraFiles(model, f),
+  IA3: (model, f) => ia3Tuner.load(model, f.config, f.tensors, f.weightsFile),
+  PREFIX_TUNING: (model, f) => prefixTuner.load(model, f.config, f.tensors, f.weightsFile),
+  FISH_ADAPTER: (model, f) => adapterTuner.load(model, f.config, f.tensors, f.weightsFile),
+  FISH_UNIPELT: (model, f) => unipeltTuner.load(model, f.config, f.tensors, f.weightsFile),
+};
+
+export function positiveInt(text: string, option: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new FishTuningError(`expected a positive integer, got '${text}'`, { option });
+  return n;
+}
+
+function finiteNumber(text: string, option: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n)) throw new FishTuningError(`expected a number, got '${text}'`, { option });
+  return n;
+}
+
+/** A llama2.c file/dir or HF Llama dir → causal LM; an HF dir whose config says model_type bert → classifier. */
+export async function loadTargetModel(source: string, options: { numLabels?: number; seed: number }): Promise<PeftTargetModel> {
+  const configFile = path.join(source, 'config.json');
+  if (fs.existsSync(configFile)) {
+    const config = await readJsonFile<{ model_type?: string }>(configFile);
+    if (config.model_type === 'bert') {
+      const { model } = await loadHfBert(source, { tokenizer: false, seed: options.seed, ...(options.numLabels ? { numLabels: options.numLabels } : {}) });
+      return model;
+    }
+  }
+  const { model } = await loadLlamaModel(source, { tokenizer: null });
+  return model;
+}
+
+/** Method options from the flags, in PEFT's adapter_config.json names. */
+function methodOptions(method: string, o: FisherCliOptions): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const targets = o.targets?.split(',').map((s) => s.trim()).filter(Boolean);
+  if (method === 'lora' || method === 'dora' || method === 'unipelt') {
+    if (o.rank !== undefined) out.r = positiveInt(o.rank, '--rank');
+    if (o.alpha !== undefined) out.lora_alpha = finiteNumber(o.alpha, '--alpha');
+  } else {
+    if (o.rank !== undefined) throw new FishTuningError(`--rank does not apply to method '${method}'`, { option: '--rank' });
+    if (o.alpha !== undefined) throw new FishTuningError(`--alpha does not apply to method '${method}'`, { option: '--alpha' });
+  }
+  if (targets) {
+    if (method === 'prefix') throw new FishTuningError(`--targets does not apply to method 'prefix'`, { option: '--targets' });
+    out.target_modules = targets;
+  }
+  if (o.layers !== undefined) {
+    if (method === 'prefix') throw new FishTuningError(`--layers does not apply to method 'prefix'`, { option: '--layers' });
+    out.layers = o.layers;
+  }
+  if (o.virtualTokens !== undefined) {
+    if (method !== 'prefix' && method !== 'unipelt') throw new FishTuningError(`--virtual-tokens applies to prefix and unipelt only`, { option: '--virtual-tokens' });
+    out.num_virtual_tokens = positiveInt(o.virtualTokens, '--virtual-tokens');
+  }
+  return out;
+}
+
+function intArray(value: unknown, file: string, line: number, key: string): number[] {
+  if (!Array.isArray(value) || !value.every((v) => Number.isInteger(v))) throw new FishTuningError(`line ${line}: '${key}' must be an array of integers`, { file, option: key });
+  return value as number[];
+}
+
+/** Reads pre-tokenized JSONL rows for `task` (errors name the file, line and field). */
+export function readFisherRows(file: string, task: PeftTargetModel['task']): TokenizedExample[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new FishTuningError(`cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file, option: '--data' });
+  }
+  const rows: TokenizedExample[] = [];
+  text.split('\n').forEach((raw, i) => {
+    if (!raw.trim()) return;
+    let obj: Record<string, unknown>;
+    try {
+      obj = JSON.parse(raw);
+    } catch (e) {
+      throw new FishTuningError(`line ${i + 1}: invalid JSON (${(e as Error).message})`, { file });
+    }
+    const inputIds = intArray(obj.input_ids, file, i + 1, 'input_ids');
+    if (inputIds.length === 0) throw new FishTuningError(`line ${i + 1}: empty input_ids`, { file, option: 'input_ids' });
+    const attentionMask = obj.attention_mask == null ? undefined : intArray(obj.attention_mask, file, i + 1, 'attention_mask');
+    const tokenTypeIds = obj.token_type_ids == null ? undefined : intArray(obj.token_type_ids, file, i + 1, 'token_type_ids');
+    for (const [k, v] of [['attention_mask', attentionMask], ['token_type_ids', tokenTypeIds]] as const) {
+      if (v && v.length !== inputIds.length) throw new FishTuningError(`line ${i + 1}: '${k}' has ${v.length} entries, input_ids ${inputIds.length}`, { file, option: k });
+    }
+    const rawLabel = obj.labels ?? obj.label;
+    let labels: number[] | number;
+    if (task === 'causal-lm') {
+      labels = rawLabel == null ? inputIds.map((id, j) => (attentionMask && !attentionMask[j] ? -100 : id)) : intArray(rawLabel, file, i + 1, 'labels');
+      if ((labels as number[]).length !== inputIds.length) throw new FishTuningError(`line ${i + 1}: 'labels' has ${(labels as number[]).length} entries, input_ids ${inputIds.length}`, { file, option: 'labels' });
+    } else {
+      if (typeof rawLabel !== 'number' || !Number.isFinite(rawLabel)) throw new FishTuningError(`line ${i + 1}: 'labels' (or 'label') must be a number for a ${task} model`, { file, option: 'labels' });
+      labels = rawLabel;
+    }
+    rows.push({ inputIds, labels, ...(attentionMask ? { attentionMask } : {}), ...(tokenTypeIds ? { tokenTypeIds } : {}) });
+  });
+  if (rows.length === 0) throw new FishTuningError('no rows', { file, option: '--data' });
+  return rows;
+}
+
+export function registerFisher(program: Command, io: CliIO): void {
+  program
+    .command('fisher')
+    .description('per-sample Fisher information of a PEFT method’s parameters (safetensors, keyed by PEFT names)')
+    .requiredOption('--model <path>', 'llama2.c checkpoint (file or dir) or Hugging Face dir (Llama, BERT)')
+    .requiredOption('--method <name>', 'PEFT method: lora | dora | ia3 | prefix | adapter | unipelt')
+    .option('--rank <r>', 'LoRA/DoRA rank r')
+    .option('--alpha <a>', 'LoRA/DoRA lora_alpha')
+    .option('--targets <list>', 'target modules, comma separated (e.g. q_proj,v_proj)')
+    .option('--layers <spec>', "layers to adapt: 'all', 'top:n' or '0,3,5'")
+    .option('--virtual-tokens <n>', 'prefix length (prefix, unipelt)')
+    .option('--num-labels <n>', 'classifier size of a BERT model without one in config.json')
+    .option('--init-adapter <dir>', 'start from a saved PEFT adapter (adapter_config.json + adapter_model.safetensors)')
+    .requiredOption('--data <file>', 'JSONL rows: input_ids, labels|label, attention_mask?, token_type_ids?')
+    .option('--samples <n>', 'N samples (default 128 classification, 256 generation)')
+    .option('--fisher <estimator>', `estimator: ${FISHER_ESTIMATORS.join(' | ')}`, 'empirical')
+    .option('--seed <s>', 'seed of the sample draw (and of a fresh adapter)', '0')
+    .option('--order <order>', 'random (seeded draw) | first (file order)', 'random')
+    .option('--chunk-size <n>', 'samples per batched backward pass (default: automatic)')
+    .option('--per-sample <how>', 'vectorised | loop | auto (vectorised, loop if a layer rejects per-sample shapes)', 'auto')
+    .requiredOption('--out <file>', 'output .safetensors file')
+    .action(async (o: FisherCliOptions, cmd: Command) => {
+      await selectBackend(cmd.optsWithGlobals().backend);
+      const seed = Number(o.seed);
+      if (!Number.isInteger(seed) || seed < 0) throw new FishTuningError(`expected a non-negative integer, got '${o.seed}'`, { option: '--seed' });
+      if (!(FISHER_ESTIMATORS as readonly string[]).includes(o.fisher)) throw new FishTuningError(`unknown estimator '${o.fisher}'; accepted: ${FISHER_ESTIMATORS.join(', ')}`, { option: '--fisher' });
+      if (o.order !== 'random' && o.order !== 'first') throw new FishTuningError(`unknown order '${o.order}'; accepted: random, first`, { option: '--order' });
+      if (!['vectorised', 'loop', 'auto'].includes(o.perSample)) throw new FishTuningError(`unknown '${o.perSample}'; accepted: vectorised, loop, auto`, { option: '--per-sample' });
+      const samples = o.samples === undefined ? undefined : positiveInt(o.samples, '--samples');
+      const chunkSize = o.chunkSize === undefined ? undefined : positiveInt(o.chunkSize, '--chunk-size');
+      ensureTuners();
+      const tuner = getTuner(o.method);
+      const model = await loadTargetModel(o.model, { seed, ...(o.numLabels ? { numLabels: positiveInt(o.numLabels, '--num-labels') } : {}) });
+      let adapter: PeftAdapter | null = null;
+      try {
+        const rows = readFisherRows(o.data, model.task);
+        if (samples !== undefined && samples > rows.length) {
+          throw new FishTuningError(`asked for ${samples} samples but '${o.data}' has only ${rows.length} rows`, { option: '--samples' });
+        }
+        if (o.initAdapter) {
+          const files = await readAdapterDir(o.initAdapter);
+          const load = LOADERS[files.config.peft_type];
+          if (!load) throw new FishTuningError(`peft_type '${files.config.peft_type}' has no loader; known: ${Object.keys(LOADERS).join(', ')}`, { file: files.configFile, option: '--init-adapter' });
+          adapter = load(model, files);
+          const expected = o.method === 'dora' ? 'LORA' : tuner.peftType;
+          if (files.config.peft_type !== expected || (o.method === 'dora') !== Boolean(files.config.use_dora)) {
+            throw new FishTuningError(`the adapter is ${files.config.peft_type}${files.config.use_dora ? ' (DoRA)' : ''} but --method is '${o.method}'`, { file: files.configFile, option: '--method' });
+          }
+        } else {
+          adapter = tuner.inject(model, tuner.config(methodOptions(o.method, o), model), new Rng(seed));
+        }
+        const params = adapter.trainableParameters();
+        const data = exampleData(rows, { task: model.task });
+        let last = 0;
+        const result = await computeFisher(model, params, data, {
+          ...(samples !== undefined ? { samples } : {}),
+          ...(chunkSize !== undefined ? { chunkSize } : {}),
+          estimator: o.fisher as FisherEstimator,
+          seed,
+          order: o.order as SampleOrder,
+          method: o.perSample as 'vectorised' | 'loop' | 'auto',
+          onProgress: ({ done, total }) => {
+            if (done === total || done - last >= Math.max(1, Math.floor(total / 10))) {
+              last = done;
+              io.err(`fisher: ${done}/${total} samples\n`);
+            }
+          },
+        });
+        try {
+          await saveFisher(o.out, result, { peft_method: o.method, model: o.model, data: o.data, ...(o.initAdapter ? { init_adapter: o.initAdapter } : {}) });
+          const entries = params.reduce((n, p) => n + p.variable.size, 0);
+          io.out(`wrote ${o.out}: ${params.length} tensors, ${entries} entries, N=${result.samples}, ${result.estimator} Fisher (${result.method})\n`);
+        } finally {
+          result.dispose();
+        }
+      } finally {
+        adapter?.dispose();
+        model.dispose();
+      }
+    });
+}
