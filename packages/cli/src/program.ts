@@ -7,6 +7,7 @@ import { FishTuningError } from '@fish-tuning/core';
 import { processIO, type CliIO } from './io.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerEval } from './commands/eval.js';
+import { registerParams } from './commands/params.js';
 import { registerFisher } from './commands/fisher.js';
 import { registerMask } from './commands/mask.js';
 import { registerTrain } from './commands/train.js';
@@ -14,7 +15,7 @@ import { registerTrain } from './commands/train.js';
 export type CommandRegistrar = (program: Command, io: CliIO) => void;
 
 /** Sub-commands in the order `--help` lists them. */
-const COMMANDS: CommandRegistrar[] = [registerGenerate, registerEval, registerFisher, registerMask, registerTrain];
+const COMMANDS: CommandRegistrar[] = [registerGenerate, registerEval, registerFisher, registerMask, registerTrain, registerParams];
 
 export function buildProgram(io: CliIO = processIO): Command {
   const program = new Command('fish-tune')
