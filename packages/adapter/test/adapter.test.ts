@@ -5,7 +5,7 @@ import { createBert, createLlama } from '@fish-tuning/models';
 import { expectAllClose, pythonHas, runPython } from '@fish-tuning/test-utils';
 import { adapterConfig, adapterParameterCount, AdapterLayer, injectAdapter, NON_LINEARITIES } from '../src/index.js';
 import { loadBottleneckAdapter } from '../src/node-entry.js';
-import { ToyModel } from '../../ia3/test/toy-model.js';
+import { smallBatch, smallModel } from '../../ia3/test/small-models.js';
 import { checkMaskedTraining, checkPerSample, checkSaveLoad, randomise } from '../../ia3/test/conformance.js';
 
 const makers: Record<'llama' | 'bert', () => PeftTargetModel> = {
@@ -76,12 +76,11 @@ describe.each(['llama', 'bert'] as const)('adapter on a small %s', (family) => {
     expect(reloaded.config).toEqual(adapter.config);
   });
 
-  it('per-sample views and masked SGD (stand-in model)', async () => {
-    const m = new ToyModel(family);
+  it('per-sample views and masked SGD', async () => {
+    const m = smallModel(family);
     const adapter = injectAdapter(m, adapterConfig({ reduction_factor: 4 }, m), new Rng(1));
     randomise(adapter, 5, 0.3);
-    const toyBatch = { inputIds: tf.tensor2d([[1, 5, 9, 3], [2, 4, 6, 8], [10, 0, 7, 1]], [3, 4], 'int32') };
-    await checkPerSample(m, adapter, toyBatch);
-    await checkMaskedTraining(m, adapter, toyBatch, 3, 0.01);
+    await checkPerSample(m, adapter, smallBatch(family));
+    await checkMaskedTraining(m, adapter, smallBatch(family), 3, 0.1);
   });
 });
