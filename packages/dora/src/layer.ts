@@ -22,7 +22,9 @@ export class DoraLinear extends LoraLinear {
 
   constructor(base: Linear, a: tf.Tensor2D, b: tf.Tensor2D, options: LoraLayerOptions) {
     super(base, a, b, options);
-    this.magnitude = tf.variable(tf.tidy(() => this.weightNorm(base.kernel, a, b)), true);
+    const norm = this.weightNorm(base.kernel, a, b);
+    this.magnitude = tf.variable(norm, true);
+    norm.dispose(); // the variable holds its own reference
   }
 
   /**
