@@ -70,6 +70,8 @@ export interface TrainOptions {
   outDir?: string;
   /** Steps between checkpoints (default: only at the end). */
   checkpointEvery?: number;
+  /** Write `<outDir>/fish_mask.safetensors` at the end (default true; the CLI writes its own with selection metadata). */
+  writeMask?: boolean;
   /** Continue from `<outDir>/checkpoint` when it exists. */
   resume?: boolean;
 

@@ -268,7 +268,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     if (options.outDir) {
       await snapshot('checkpoint');
       if (adapter) await saveAdapter(options.outDir, adapter);
-      if (masks && masks.size) await writeMaskFile(path.join(options.outDir, MASK_SIDECAR_NAME), masks);
+      if (masks && masks.size && options.writeMask !== false) await writeMaskFile(path.join(options.outDir, MASK_SIDECAR_NAME), masks);
     }
     const result: TrainResult = {
       steps: state.step,

@@ -28,7 +28,7 @@ function setup(seed: number, shape: number[], ratio: number) {
   const rng = new Rng(seed);
   const n = shape.reduce((a, b) => a * b, 1);
   const p0 = Array.from({ length: n }, () => rng.normal());
-  const mask = Array.from({ length: n }, () => (rng.next() < ratio ? 1 : 0));
+  const mask: number[] = Array.from({ length: n }, () => (rng.next() < ratio ? 1 : 0));
   const grads = Array.from({ length: 6 }, () => Array.from({ length: n }, () => rng.normal() * 0.1));
   return { p0, mask, grads, n };
 }
@@ -69,7 +69,7 @@ describe('MaskedAdamW', () => {
     const dense = await run(false, data);
     const sparse = await run(true, data);
     expectAllClose(sparse.values, dense.values, 0, 1e-6, 'sparse vs dense');
-    const k = data.mask.reduce((a, b) => a + b, 0);
+    const k = data.mask.reduce((a: number, b) => a + b, 0);
     expect(sparse.stateBytes).toBe(2 * k * 4);
     expect(dense.stateBytes).toBe(2 * data.n * 4);
     const initial = Float32Array.from(data.p0);

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng, type PeftTargetModel } from '@fish-tuning/core';
+import { Rng, type PeftAdapter, type PeftTargetModel, type TrainableParameter } from '@fish-tuning/core';
 import { createBert, createLlama } from '@fish-tuning/models';
 import { injectLora, loraConfig } from '@fish-tuning/lora';
 import { expectAllClose } from '@fish-tuning/test-utils';
@@ -54,11 +54,13 @@ function lmData(n: number): TrainExample[] {
   });
 }
 
-async function fishSetup(make: typeof bertSetup, data: TrainExample[], extra: Partial<TrainOptions>) {
+type Setup = () => { model: PeftTargetModel; adapter: PeftAdapter; params: TrainableParameter[] };
+
+async function fishSetup(make: Setup, data: TrainExample[], extra: Partial<TrainOptions>) {
   const s = make();
   const masks = randomMasks(s.adapter.trainableParameters(), 0.1, 5);
   const before = await values(s.params);
-  const result = await train({ model: s.model as PeftTargetModel, adapter: s.adapter, masks, train: data, batchSize: 4, lr: 0.01, seed: 1, epochs: 2, ...extra });
+  const result = await train({ model: s.model, adapter: s.adapter, masks, train: data, batchSize: 4, lr: 0.01, seed: 1, epochs: 2, ...extra });
   const after = await values(s.params);
   return { ...s, masks, before, after, result };
 }

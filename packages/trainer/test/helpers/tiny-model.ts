@@ -129,7 +129,7 @@ export class TinyModel extends Module implements PeftTargetModel {
   forwardBottom(batch: ModelBatch, upToLayer: number): tf.Tensor {
     this.bottomCalls += 1;
     return tf.tidy(() => {
-      let h = tf.gather(this.embed, batch.inputIds);
+      let h: tf.Tensor = tf.gather(this.embed, batch.inputIds);
       for (let i = 0; i < upToLayer; i++) h = this.layers[i].forward(h, undefined);
       return h;
     });
@@ -163,7 +163,7 @@ export class TinyModel extends Module implements PeftTargetModel {
 
   logits(batch: ModelBatch, ctx?: ForwardContext): tf.Tensor {
     return tf.tidy(() => {
-      let h = tf.gather(this.embed, batch.inputIds);
+      let h: tf.Tensor = tf.gather(this.embed, batch.inputIds);
       for (const layer of this.layers) h = layer.forward(h, ctx);
       return this.pooledLogits(h, batch);
     });
@@ -171,7 +171,7 @@ export class TinyModel extends Module implements PeftTargetModel {
 
   perExampleLoss(batch: ModelBatch, ctx?: ForwardContext): tf.Tensor1D {
     return tf.tidy(() => {
-      let h = tf.gather(this.embed, batch.inputIds);
+      let h: tf.Tensor = tf.gather(this.embed, batch.inputIds);
       for (const layer of this.layers) h = layer.forward(h, ctx);
       return this.lossFromHidden(h, batch);
     });

@@ -1,0 +1,340 @@
+/**
+ * `fish-tune train`: Fisher → mask → masked training → evaluation, in one run. Writes into --out the
+ * PEFT-format adapter (adapter_config.json + adapter_model.safetensors), the Fisher scores
+ * (fish_fisher.safetensors) and mask (fish_mask.safetensors), the trainer checkpoint (checkpoint/:
+ * weights, sparse optimizer state, RNG, data position), log.jsonl and metrics.json. `--resume`
+ * continues a killed run exactly (the mask comes from the checkpoint; Fisher is not recomputed).
+ *
+ * Data: `--data` pre-tokenized JSONL (`input_ids`, `labels`|`label`, optional `attention_mask`,
+ * `token_type_ids`), the same rows `fish-tune fisher` reads.
+ * @module
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import * as tf from '@tensorflow/tfjs-core';
+import { FISHER_SIDECAR_NAME, FishTuningError, MASK_SIDECAR_NAME, Rng, getTuner, registeredTuners, type PeftAdapter } from '@fish-tuning/core';
+import { registerLora } from '@fish-tuning/lora';
+import { registerDora } from '@fish-tuning/dora';
+import { registerIa3 } from '@fish-tuning/ia3';
+import { registerPrefix } from '@fish-tuning/prefix';
+import { registerAdapter } from '@fish-tuning/adapter';
+import { registerUnipelt } from '@fish-tuning/unipelt';
+import { computeFisher, exampleData } from '@fish-tuning/fisher';
+import { saveFisher } from '@fish-tuning/fisher/node';
+import { budgetSize, maskToTensors, selectMask, MASK_SELECTIONS, type MaskSelection } from '@fish-tuning/mask';
+import { saveMask } from '@fish-tuning/mask/node';
+import { CACHE_MODES, OPTIMIZERS, SCHEDULES, evaluateLoss, findCheckpoint, train, type CacheMode, type OptimizerName, type ScheduleName, type StepRecord, type TrainExample } from '@fish-tuning/trainer';
+import { selectBackend } from '../backend.js';
+import { loadTargetModel, readFisherRows } from './fisher.js';
+import { processIO, type CliIO } from '../io.js';
+
+export const MASK_CHOICES = ['none', ...MASK_SELECTIONS] as const;
+const METHODS = ['lora', 'dora', 'ia3', 'prefix', 'adapter', 'unipelt'] as const;
+
+export interface TrainCliOptions {
+  model: string;
+  data?: string;
+  task?: string;
+  evalData?: string;
+  method: string;
+  rank?: string;
+  alpha?: string;
+  dropout?: string;
+  targets?: string;
+  layers?: string;
+  virtualTokens?: string;
+  numLabels?: string;
+  mask: string;
+  ratio?: string;
+  count?: string;
+  fisherSamples?: string;
+  epochs?: string;
+  maxSteps?: string;
+  lr: string;
+  batchSize: string;
+  gradAccumulation: string;
+  maxTokens: string;
+  optimizer: string;
+  weightDecay?: string;
+  schedule: string;
+  warmupRatio: string;
+  clipNorm: string;
+  trainDropout: boolean;
+  denseState?: boolean;
+  activationCache: string;
+  evalEvery?: string;
+  patience?: string;
+  checkpointEvery?: string;
+  seed: string;
+  out: string;
+  resume?: string | boolean;
+  progress: boolean;
+}
+
+function int(text: string, option: string, min = 1): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min) throw new FishTuningError(`expected an integer ≥ ${min}, got '${text}'`, { option });
+  return n;
+}
+
+function num(text: string, option: string, check: (n: number) => boolean = Number.isFinite, what = 'a finite number'): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || !check(n)) throw new FishTuningError(`expected ${what}, got '${text}'`, { option });
+  return n;
+}
+
+function oneOf<T extends string>(value: string, accepted: readonly T[], option: string): T {
+  if (!(accepted as readonly string[]).includes(value)) throw new FishTuningError(`unknown value '${value}'; accepted: ${accepted.join(', ')}`, { option });
+  return value as T;
+}
+
+/** The method packages do not register on import: register each once. */
+function ensureTuners(): void {
+  const have = new Set(registeredTuners());
+  const all: Array<[string, () => void]> = [
+    ['lora', registerLora],
+    ['dora', registerDora],
+    ['ia3', registerIa3],
+    ['prefix', registerPrefix],
+    ['adapter', registerAdapter],
+    ['unipelt', registerUnipelt],
+  ];
+  for (const [name, register] of all) if (!have.has(name)) register();
+}
+
+function methodOptions(method: string, o: TrainCliOptions): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const lora = method === 'lora' || method === 'dora' || method === 'unipelt';
+  for (const [flag, value] of [['--rank', o.rank], ['--alpha', o.alpha], ['--lora-dropout', o.dropout]] as const) {
+    if (value !== undefined && !lora) throw new FishTuningError(`does not apply to method '${method}' (only lora, dora, unipelt)`, { option: flag });
+  }
+  if (o.rank !== undefined) out.r = int(o.rank, '--rank');
+  if (o.alpha !== undefined) out.lora_alpha = num(o.alpha, '--alpha');
+  if (o.dropout !== undefined) out.lora_dropout = num(o.dropout, '--lora-dropout', (n) => n >= 0 && n < 1, 'a number in [0, 1)');
+  if (o.targets !== undefined) {
+    if (method === 'prefix') throw new FishTuningError(`does not apply to method 'prefix'`, { option: '--targets' });
+    out.target_modules = o.targets.split(',').map((s) => s.trim()).filter(Boolean);
+  }
+  if (o.layers !== undefined) {
+    if (method === 'prefix') throw new FishTuningError(`does not apply to method 'prefix'`, { option: '--layers' });
+    out.layers = o.layers;
+  }
+  if (o.virtualTokens !== undefined) {
+    if (method !== 'prefix' && method !== 'unipelt') throw new FishTuningError('applies to prefix and unipelt only', { option: '--virtual-tokens' });
+    out.num_virtual_tokens = int(o.virtualTokens, '--virtual-tokens');
+  }
+  return out;
+}
+
+interface Bar {
+  start(total: number, value: number, payload?: Record<string, unknown>): void;
+  update(value: number, payload?: Record<string, unknown>): void;
+  stop(): void;
+}
+
+async function progressBar(enabled: boolean): Promise<Bar | null> {
+  if (!enabled) return null;
+  // @ts-expect-error cli-progress ships no type declarations
+  const mod = await import('cli-progress');
+  const lib = (mod.default ?? mod) as { SingleBar: new (o: object, preset: object) => Bar; Presets: Record<string, object> };
+  return new lib.SingleBar({ format: 'train [{bar}] {value}/{total} | loss {loss} | lr {lr} | {tps} tok/s | eta {eta_formatted}', stream: process.stderr }, lib.Presets.shades_classic);
+}
+
+export function registerTrain(program: Command, io: CliIO): void {
+  program
+    .command('train')
+    .description('Fisher → FISH mask → masked PEFT training → evaluation; writes a PEFT-format adapter, mask, Fisher, checkpoint, log.jsonl, metrics.json')
+    .requiredOption('--model <path>', 'llama2.c checkpoint (file or dir) or Hugging Face dir (Llama, BERT)')
+    .option('--data <file>', 'training JSONL rows: input_ids, labels|label, attention_mask?, token_type_ids?')
+    .option('--task <name>', 'glue/<name> or gsm8k (not wired yet: use --data)')
+    .option('--eval-data <file>', 'validation JSONL (same format); evaluated every --eval-every steps or per epoch')
+    .requiredOption('--method <name>', `PEFT method: ${METHODS.join(' | ')}`)
+    .option('--rank <r>', 'LoRA/DoRA rank r')
+    .option('--alpha <a>', 'LoRA/DoRA lora_alpha')
+    .option('--lora-dropout <p>', 'LoRA/DoRA lora_dropout')
+    .option('--targets <list>', 'target modules, comma separated')
+    .option('--layers <spec>', "layers to adapt: 'all', 'top:n' or '0,3,5'")
+    .option('--virtual-tokens <n>', 'prefix length (prefix, unipelt)')
+    .option('--num-labels <n>', 'classifier size of a BERT model')
+    .option('--mask <how>', `${MASK_CHOICES.join(' | ')}`, 'fish')
+    .option('--ratio <r>', 'fraction of PEFT entries to train, in (0, 1]')
+    .option('--count <k>', 'number of PEFT entries to train')
+    .option('--fisher-samples <n>', 'Fisher samples N (default: the paper’s 128 / 256, at most the data size)')
+    .option('--epochs <n>', 'epochs (default 1)')
+    .option('--max-steps <n>', 'optimizer updates in total (overrides --epochs)')
+    .option('--lr <lr>', 'peak learning rate', '1e-3')
+    .option('--batch-size <n>', 'examples per update (before accumulation)', '8')
+    .option('--grad-accumulation <n>', 'batches per update', '1')
+    .option('--max-tokens <n>', 'largest micro-batch in padded tokens (wasm heap is capped at 4 GiB)', '1024')
+    .option('--optimizer <name>', OPTIMIZERS.join(' | '), 'adamw')
+    .option('--weight-decay <wd>', 'weight decay (default 0.01 AdamW, 0 SGD)')
+    .option('--schedule <name>', SCHEDULES.join(' | '), 'linear')
+    .option('--warmup-ratio <r>', 'fraction of updates spent warming up', '0')
+    .option('--clip-norm <n>', 'global gradient-norm clipping (0 = off)', '1')
+    .option('--no-train-dropout', 'disable dropout while training')
+    .option('--dense-state', 'keep AdamW moments for every entry (default: only the selected ones)')
+    .option('--activation-cache <mode>', CACHE_MODES.join(' | '), 'auto')
+    .option('--eval-every <n>', "steps between evaluations (default: per epoch)")
+    .option('--patience <n>', 'early stopping after n evaluations without improvement')
+    .option('--checkpoint-every <n>', 'steps between checkpoints (default: end only)')
+    .option('--seed <s>', 'seed (adapter init, data order, dropout, Fisher samples, random masks)', '0')
+    .requiredOption('--out <dir>', 'output directory')
+    .option('--resume [dir]', 'continue the run whose checkpoint is in dir (default: --out)')
+    .option('--no-progress', 'no progress bar even on a TTY')
+    .action(async (o: TrainCliOptions, cmd: Command) => {
+      await selectBackend(cmd.optsWithGlobals().backend);
+      // Validate every flag before loading anything.
+      const method = oneOf(o.method, METHODS, '--method');
+      const maskHow = oneOf(o.mask, MASK_CHOICES, '--mask');
+      if (o.task !== undefined) {
+        if (!/^glue\/\w+$|^gsm8k$/.test(o.task)) throw new FishTuningError(`unknown task '${o.task}'; accepted: glue/<name>, gsm8k`, { option: '--task' });
+        throw new FishTuningError('--task is not wired to the dataset packages yet; tokenize to JSONL and pass --data', { option: '--task' });
+      }
+      if (!o.data) throw new FishTuningError('give --data FILE.jsonl (or --task)', { option: '--data' });
+      if (maskHow === 'none' && (o.ratio !== undefined || o.count !== undefined)) throw new FishTuningError("--mask none trains every entry; drop --ratio/--count", { option: '--mask' });
+      if (maskHow !== 'none' && (o.ratio === undefined) === (o.count === undefined)) throw new FishTuningError(`--mask ${maskHow} needs exactly one of --ratio and --count`, { option: '--ratio' });
+      const ratio = o.ratio === undefined ? undefined : num(o.ratio, '--ratio', (n) => n > 0 && n <= 1, 'a number in (0, 1]');
+      const count = o.count === undefined ? undefined : int(o.count, '--count');
+      if (o.epochs !== undefined && o.maxSteps !== undefined) throw new FishTuningError('give --epochs or --max-steps, not both', { option: '--max-steps' });
+      const seed = int(o.seed, '--seed', 0);
+      const optimizer = oneOf(o.optimizer, OPTIMIZERS, '--optimizer') as OptimizerName;
+      const schedule = oneOf(o.schedule, SCHEDULES, '--schedule') as ScheduleName;
+      const activationCache = oneOf(o.activationCache, CACHE_MODES, '--activation-cache') as CacheMode;
+      const settings = {
+        epochs: o.epochs === undefined ? undefined : int(o.epochs, '--epochs'),
+        maxSteps: o.maxSteps === undefined ? undefined : int(o.maxSteps, '--max-steps'),
+        lr: num(o.lr, '--lr', (n) => n >= 0, 'a number ≥ 0'),
+        batchSize: int(o.batchSize, '--batch-size'),
+        gradAccumulation: int(o.gradAccumulation, '--grad-accumulation'),
+        maxTokensPerMicroBatch: int(o.maxTokens, '--max-tokens'),
+        weightDecay: o.weightDecay === undefined ? undefined : num(o.weightDecay, '--weight-decay', (n) => n >= 0, 'a number ≥ 0'),
+        warmupRatio: num(o.warmupRatio, '--warmup-ratio', (n) => n >= 0 && n <= 1, 'a number in [0, 1]'),
+        clipNorm: num(o.clipNorm, '--clip-norm', (n) => n >= 0, 'a number ≥ 0'),
+        evalEvery: o.evalEvery === undefined ? ('epoch' as const) : int(o.evalEvery, '--eval-every'),
+        patience: o.patience === undefined ? null : int(o.patience, '--patience'),
+        checkpointEvery: o.checkpointEvery === undefined ? undefined : int(o.checkpointEvery, '--checkpoint-every'),
+      };
+      const fisherSamples = o.fisherSamples === undefined ? undefined : int(o.fisherSamples, '--fisher-samples');
+      const numLabels = o.numLabels === undefined ? undefined : int(o.numLabels, '--num-labels');
+      const out = path.resolve(o.out);
+      const resumeFrom = o.resume === undefined || o.resume === false ? null : path.resolve(o.resume === true ? o.out : o.resume);
+
+      ensureTuners();
+      const tuner = getTuner(method);
+      const model = await loadTargetModel(o.model, { seed, ...(numLabels ? { numLabels } : {}) });
+      let adapter: PeftAdapter | null = null;
+      let masks: Map<string, tf.Tensor> | null = null;
+      try {
+        const rows = readFisherRows(o.data, model.task) as TrainExample[];
+        const evalRows = o.evalData ? (readFisherRows(o.evalData, model.task) as TrainExample[]) : null;
+        adapter = tuner.inject(model, tuner.config(methodOptions(method, o), model), new Rng(seed));
+        fs.mkdirSync(out, { recursive: true });
+        if (resumeFrom && resumeFrom !== out) {
+          const from = await findCheckpoint(resumeFrom);
+          if (!from) throw new FishTuningError('no checkpoint (checkpoint/trainer_state.json) to resume from', { file: resumeFrom, option: '--resume' });
+          fs.cpSync(from, path.join(out, 'checkpoint'), { recursive: true });
+        }
+        const resuming = resumeFrom !== null && (await findCheckpoint(out)) !== null;
+        if (resumeFrom && !resuming) throw new FishTuningError('no checkpoint (checkpoint/trainer_state.json) to resume from', { file: out, option: '--resume' });
+
+        if (maskHow !== 'none' && !resuming) {
+          const candidates = adapter.trainableParameters().filter((p) => p.fishCandidate);
+          const total = candidates.reduce((n, p) => n + p.variable.size, 0);
+          try {
+            budgetSize(total, { ratio, count });
+          } catch (e) {
+            throw new FishTuningError((e as Error).message.replace(/^option '\w+': /, ''), { option: ratio !== undefined ? '--ratio' : '--count' });
+          }
+          let scores: Map<string, { shape: number[]; data: Float32Array }>;
+          if (maskHow === 'random') {
+            scores = new Map(candidates.map((p) => [p.name, { shape: [...p.variable.shape], data: new Float32Array(p.variable.size) }]));
+          } else {
+            const samples = Math.min(fisherSamples ?? (model.task === 'causal-lm' ? 256 : 128), rows.length);
+            io.err(`fisher: ${samples} samples over ${candidates.length} tensors (${total} entries)\n`);
+            const fisher = await computeFisher(model, candidates, exampleData(rows as never, { task: model.task }), { samples, seed });
+            try {
+              await saveFisher(path.join(out, FISHER_SIDECAR_NAME), fisher, { peft_method: method, model: o.model, data: o.data });
+              scores = new Map([...fisher.scores].map(([n, t]) => [n, { shape: [...t.shape], data: t.dataSync() as Float32Array }]));
+            } finally {
+              fisher.dispose();
+            }
+          }
+          const mask = selectMask(scores, { ...(ratio !== undefined ? { ratio } : { count }), selection: maskHow as MaskSelection, seed, metadata: { source: maskHow === 'random' ? 'random' : FISHER_SIDECAR_NAME } });
+          await saveMask(path.join(out, MASK_SIDECAR_NAME), mask);
+          masks = maskToTensors(mask);
+          io.err(`mask: ${mask.k} of ${mask.total} PEFT entries (${((100 * mask.k) / mask.total).toPrecision(3)}%), ${maskHow}\n`);
+        }
+
+        const bar = await progressBar(o.progress && io === processIO && Boolean(process.stderr.isTTY));
+        let started = false;
+        const onStep = (r: StepRecord) => {
+          const payload = { loss: r.loss.toFixed(4), lr: r.lr.toExponential(2), tps: Math.round(r.tokensPerSecond) };
+          if (bar) {
+            if (!started) bar.start(r.totalSteps, r.step - 1, payload);
+            started = true;
+            bar.update(r.step, payload);
+          } else if (r.step === r.totalSteps || r.step % Math.max(1, Math.floor(r.totalSteps / 20)) === 0) {
+            io.err(`step ${r.step}/${r.totalSteps} loss ${payload.loss} lr ${payload.lr} ${payload.tps} tok/s\n`);
+          }
+        };
+        const evaluate = evalRows
+          ? () => {
+              const metrics: Record<string, number> = {};
+              if (model.task === 'classification') metrics.accuracy = accuracyOf(model, evalRows, settings.maxTokensPerMicroBatch);
+              metrics.eval_loss = evaluateLoss(model, evalRows, settings.maxTokensPerMicroBatch);
+              return metrics;
+            }
+          : undefined;
+        let result;
+        try {
+          result = await train({
+            model,
+            adapter,
+            masks,
+            train: rows,
+            optimizer,
+            schedule,
+            sparseState: !o.denseState,
+            dropout: o.trainDropout,
+            activationCache,
+            seed,
+            outDir: out,
+            resume: resuming,
+            writeMask: false,
+            evaluate,
+            greaterIsBetter: model.task === 'classification',
+            ...settings,
+            onStep,
+          });
+        } finally {
+          bar?.stop();
+        }
+        io.out(
+          `trained ${result.steps}/${result.totalSteps} steps${result.resumedFrom !== null ? ` (resumed at ${result.resumedFrom})` : ''}, last loss ${result.lastLoss?.toFixed(4)}, ` +
+            `optimizer state ${result.optimizerStateBytes} B${result.best ? `, best ${result.best.metric} ${result.best.value.toFixed(4)} at step ${result.best.step}` : ''}${result.stoppedEarly ? ' (stopped early)' : ''}\n` +
+            `wrote ${out}: adapter_config.json, adapter_model.safetensors, ${masks || resuming ? 'fish_mask.safetensors, ' : ''}checkpoint/, log.jsonl, metrics.json\n`,
+        );
+      } finally {
+        if (masks) for (const m of masks.values()) m.dispose();
+        adapter?.dispose();
+        model.dispose();
+      }
+    });
+}
+
+function accuracyOf(model: Parameters<typeof evaluateLoss>[0], rows: readonly TrainExample[], maxTokens: number): number {
+  let correct = 0;
+  const per = Math.max(1, Math.floor(maxTokens / Math.max(...rows.map((r) => r.inputIds.length))));
+  for (let i = 0; i < rows.length; i += per) {
+    const chunk = rows.slice(i, i + per);
+    const t = Math.max(...chunk.map((r) => r.inputIds.length));
+    const ids = tf.tensor2d(chunk.flatMap((r) => [...r.inputIds, ...new Array(t - r.inputIds.length).fill(0)]), [chunk.length, t], 'int32');
+    const mask = tf.tensor2d(chunk.flatMap((r) => r.inputIds.map((_, j) => (r.attentionMask ? r.attentionMask[j] : 1)).concat(new Array(t - r.inputIds.length).fill(0))), [chunk.length, t], 'int32');
+    const types = chunk.some((r) => r.tokenTypeIds) ? tf.tensor2d(chunk.flatMap((r) => [...(r.tokenTypeIds ?? r.inputIds.map(() => 0)), ...new Array(t - r.inputIds.length).fill(0)]), [chunk.length, t], 'int32') : undefined;
+    const predicted = tf.tidy(() => tf.argMax(model.logits({ inputIds: ids, attentionMask: mask, ...(types ? { tokenTypeIds: types } : {}) }, { training: false }), -1).dataSync());
+    tf.dispose([ids, mask, ...(types ? [types] : [])]);
+    chunk.forEach((r, j) => (correct += predicted[j] === r.labels ? 1 : 0));
+  }
+  return correct / rows.length;
+}

@@ -1,0 +1,87 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Rng } from '@fish-tuning/core';
+import { readSafetensorsFile } from '@fish-tuning/core/node';
+import { hasShared, sharedPath } from '@fish-tuning/test-utils';
+import { runCli } from '../src/program.js';
+
+const MODEL = sharedPath('models', 'stories260K');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'train-cli-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runCli(argv, { out: (t) => (out += t), err: (t) => (err += t) });
+  return { code, out, err };
+}
+
+const data = path.join(tmp, 'rows.jsonl');
+const rng = new Rng(4);
+fs.writeFileSync(
+  data,
+  Array.from({ length: 16 }, () => JSON.stringify({ input_ids: [1, ...Array.from({ length: 6 + rng.int(6) }, () => 3 + rng.int(500))] })).join('\n') + '\n',
+);
+const base = ['train', '--model', MODEL, '--data', data, '--method', 'lora', '--rank', '2', '--layers', 'top:2', '--batch-size', '4', '--no-progress'];
+
+describe.skipIf(!hasShared('models', 'stories260K'))('fish-tune train (stories260K, LoRA)', () => {
+  it('runs Fisher → mask → masked training and writes adapter, mask, Fisher, checkpoint, log, metrics; --resume continues', async () => {
+    const out = path.join(tmp, 'run');
+    const r = await cli([...base, '--mask', 'fish', '--ratio', '0.05', '--fisher-samples', '8', '--max-steps', '4', '--checkpoint-every', '2', '--out', out]);
+    expect(r.err + r.out).toContain('trained 4/4 steps');
+    expect(r.code).toBe(0);
+    for (const f of ['adapter_config.json', 'adapter_model.safetensors', 'fish_fisher.safetensors', 'fish_mask.safetensors', 'checkpoint/trainer_state.json', 'checkpoint/optimizer.safetensors', 'log.jsonl', 'metrics.json']) {
+      expect(fs.existsSync(path.join(out, f)), f).toBe(true);
+    }
+    const config = JSON.parse(fs.readFileSync(path.join(out, 'adapter_config.json'), 'utf8'));
+    expect(config).toMatchObject({ peft_type: 'LORA', r: 2, layers_to_transform: [3, 4] });
+    const mask = (await readSafetensorsFile(path.join(out, 'fish_mask.safetensors'))).tensors;
+    const adapter = (await readSafetensorsFile(path.join(out, 'adapter_model.safetensors'))).tensors;
+    expect([...mask.keys()].sort()).toEqual([...adapter.keys()].sort());
+    const total = [...mask.values()].reduce((n, t) => n + t.data.length, 0);
+    const k = [...mask.values()].reduce((n, t) => n + (t.data as Uint8Array).reduce((a: number, b) => a + b, 0), 0);
+    expect(k).toBe(Math.round(0.05 * total));
+    // Sparse optimizer state: moments only for the k selected entries.
+    const opt = (await readSafetensorsFile(path.join(out, 'checkpoint', 'optimizer.safetensors'))).tensors;
+    expect([...opt.values()].reduce((n, t) => n + t.data.length, 0)).toBe(2 * k);
+    const log = fs.readFileSync(path.join(out, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(log.filter((l) => l.type === 'step').map((l) => l.step)).toEqual([1, 2, 3, 4]);
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'metrics.json'), 'utf8')).steps).toBe(4);
+
+    const again = await cli([...base, '--mask', 'fish', '--ratio', '0.05', '--max-steps', '6', '--out', out, '--resume']);
+    expect(again.err + again.out).toContain('trained 6/6 steps (resumed at 4)');
+    expect(again.err).not.toContain('fisher:');
+  });
+
+  it('--mask none trains densely with an evaluation set', async () => {
+    const out = path.join(tmp, 'dense');
+    const r = await cli([...base, '--mask', 'none', '--epochs', '1', '--eval-data', data, '--out', out]);
+    expect(r.code).toBe(0);
+    expect(fs.existsSync(path.join(out, 'fish_mask.safetensors'))).toBe(false);
+    const metrics = JSON.parse(fs.readFileSync(path.join(out, 'metrics.json'), 'utf8'));
+    expect(metrics.evals[0].metrics.eval_loss).toBeGreaterThan(0);
+  });
+});
+
+describe('fish-tune train: bad options name the flag and the accepted values', () => {
+  const cases: Array<[string[], RegExp]> = [
+    [['--mask', 'bogus', '--ratio', '0.1'], /option '--mask'.*'bogus'.*none, fish, random, reverse/],
+    [['--method', 'lorax', '--mask', 'none'], /option '--method'.*lora, dora, ia3, prefix, adapter, unipelt/],
+    [['--mask', 'fish'], /option '--ratio'.*exactly one of --ratio and --count/],
+    [['--mask', 'fish', '--ratio', '2'], /option '--ratio'.*\(0, 1\]/],
+    [['--mask', 'none', '--epochs', '1', '--max-steps', '2'], /option '--max-steps'/],
+    [['--mask', 'none', '--schedule', 'step'], /option '--schedule'.*linear, cosine, constant/],
+    [['--mask', 'none', '--optimizer', 'lion'], /option '--optimizer'.*adamw, sgd/],
+    [['--mask', 'none', '--task', 'squad'], /option '--task'.*glue\/<name>, gsm8k/],
+  ];
+  for (const [flags, message] of cases) {
+    it(flags.join(' '), async () => {
+      const argv = ['train', '--model', MODEL, '--data', data, '--method', 'lora', '--out', path.join(tmp, 'bad'), ...flags];
+      const r = await cli(argv);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(message);
+    });
+  }
+});
