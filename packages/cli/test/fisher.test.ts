@@ -139,7 +139,6 @@ describe.skipIf(!hasShared('models', 'stories260K'))('fish-tune fisher on storie
     expect(report.__names__).toBe(true);
     delete report.__names__;
     expect(Object.keys(report)).toHaveLength(30);
-    console.log(`worst relative error vs PyTorch: ${Math.max(...Object.values(report).map((v: any) => v.rel)).toExponential(2)}`);
     for (const [name, { rel, max }] of Object.entries(report)) {
       expect(max, name).toBeGreaterThan(0);
       expect(rel, name).toBeLessThanOrEqual(1e-4);
