@@ -4,6 +4,10 @@
  * so it cannot be installed on machines without internet access; {@link ready} then rejects with a
  * message saying so, and the rest of fish-tuning keeps working on the wasm or cpu backend.
  */
+// tfjs-core's gradient and chained-op registrations ship only as extension-less ESM files, which
+// get bundled next to (not shared with) the package entry that Node resolves. base_side_effects sets
+// that bundled copy's tensor op handler, without which tensor.clone() throws inside stock gradients.
+import '@tensorflow/tfjs-core/dist/base_side_effects';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import * as tf from '@tensorflow/tfjs-core';

@@ -4,6 +4,10 @@
  * matMul gradient and a ScatterNd-based UnsortedSegmentSum (the gradient of embedding lookups).
  * Await {@link ready} before the first op.
  */
+// tfjs-core's gradient and chained-op registrations ship only as extension-less ESM files, which
+// get bundled next to (not shared with) the package entry that Node resolves. base_side_effects sets
+// that bundled copy's tensor op handler, without which tensor.clone() throws inside stock gradients.
+import '@tensorflow/tfjs-core/dist/base_side_effects';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import * as tf from '@tensorflow/tfjs-core';

@@ -81,36 +81,12 @@ function segmentSumKernel(backendName: string): tf.KernelConfig {
 }
 
 /**
- * Cast and AddN gradients written with the functional `tf.clone` instead of `dy.clone()`. When tfjs-core
- * is loaded twice (the extension-less `dist/register_all_gradients` import is bundled by tsup / inlined by
- * vitest next to the package entry), tensors made by the engine belong to the copy whose chained-op
- * handler was never set, so `tensor.clone()` throws "Cannot read properties of null (reading 'clone')" —
- * e.g. in every backward pass through `tf.moments` (LayerNorm) or a same-dtype cast.
- */
-const castGradient: tf.GradConfig = {
-  kernelName: tf.Cast,
-  gradFunc: (dy: tf.Tensor | tf.Tensor[]) => ({ x: () => tf.clone(dy as tf.Tensor) }),
-};
-
-const addNGradient: tf.GradConfig = {
-  kernelName: tf.AddN,
-  saveAllInputs: true,
-  gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-    const out: Record<string, () => tf.Tensor> = {};
-    saved.forEach((_, i) => (out[i] = () => tf.clone(dy as tf.Tensor)));
-    return out;
-  },
-};
-
-/**
  * Installs the fixes for `backendName` (after its kernels are registered). Safe to call twice.
  * `segmentSum` chooses whether to replace UnsortedSegmentSum on that backend.
  */
 export function installBackendFixes(backendName: string, options: { segmentSum?: boolean } = {}): void {
   // Replaces the stock BatchMatMul gradient on purpose (tfjs warns about the override only in DEBUG mode).
   tf.registerGradient(fastMatMulGradient);
-  tf.registerGradient(castGradient);
-  tf.registerGradient(addNGradient);
   if (options.segmentSum ?? true) {
     const existing = tf.getKernel(tf.UnsortedSegmentSum, backendName);
     if (existing) tf.unregisterKernel(tf.UnsortedSegmentSum, backendName);
