@@ -1,4 +1,4 @@
 import { defineConfig } from 'tsup';
-import { packageBuild } from '../../tsup.base';
+import { nodeRequireBanner, packageBuild } from '../../tsup.base';
 
-export default defineConfig(packageBuild());
+export default defineConfig(packageBuild({ banner: nodeRequireBanner }));
