@@ -84,3 +84,11 @@ describe.each(['llama', 'bert'] as const)('adapter on a small %s', (family) => {
     await checkMaskedTraining(m, adapter, smallBatch(family), 3, 0.1);
   });
 });
+
+it('registers only on request', async () => {
+  const { getTuner, registeredTuners } = await import('@fish-tuning/core');
+  const mod = await import('../src/index.js');
+  expect(registeredTuners()).not.toContain('adapter');
+  mod.registerAdapter();
+  expect(getTuner('adapter')).toBe(mod.adapterTuner);
+});

@@ -147,3 +147,18 @@ describe.skipIf(!hasShared('models', 'stories260K') || !pythonHas('torch'))('sto
     model.dispose();
   });
 });
+
+describe('tuner', () => {
+  it('registers only on request and loads through the tuner; a wrong peft_type names the file', async () => {
+    const { getTuner, registeredTuners } = await import('@fish-tuning/core');
+    const { ia3Tuner, registerIa3 } = await import('../src/index.js');
+    expect(registeredTuners()).not.toContain('ia3');
+    registerIa3();
+    expect(getTuner('ia3')).toBe(ia3Tuner);
+    const m = smallModel('llama');
+    expect(() => ia3Tuner.load(m, { peft_type: 'LORA' }, new Map(), '/x/adapter_config.json')).toThrow(/file '\/x\/adapter_config.json'.*peft_type/);
+    const a = injectIa3(m, ia3Config({}, m));
+    const tensors = new Map([[a.trainableParameters()[0].name, { shape: [3], data: new Float32Array(3), dtype: 'F32' as const }]]);
+    expect(() => a.loadStateDict(tensors as never, 'w.safetensors')).toThrow(/file 'w.safetensors', tensor '.*k_proj.ia3_l'.*shape/);
+  });
+});

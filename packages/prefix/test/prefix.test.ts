@@ -124,3 +124,11 @@ describe.skipIf(!hasShared('models', 'stories260K') || !pythonHas('torch'))('sto
     model.dispose();
   });
 });
+
+it('registers only on request', async () => {
+  const { getTuner, registeredTuners } = await import('@fish-tuning/core');
+  const mod = await import('../src/index.js');
+  expect(registeredTuners()).not.toContain('prefix');
+  mod.registerPrefix();
+  expect(getTuner('prefix')).toBe(mod.prefixTuner);
+});

@@ -115,3 +115,11 @@ describe.each(['llama', 'bert'] as const)('UniPELT on a small %s', (family) => {
     await checkSaveLoad(u, batchFor(family), makers[family](), loadUnipeltAdapter);
   });
 });
+
+it('registers only on request', async () => {
+  const { getTuner, registeredTuners } = await import('@fish-tuning/core');
+  const mod = await import('../src/index.js');
+  expect(registeredTuners()).not.toContain('unipelt');
+  mod.registerUnipelt();
+  expect(getTuner('unipelt')).toBe(mod.unipeltTuner);
+});
