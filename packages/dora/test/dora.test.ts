@@ -9,7 +9,7 @@ import { expectAllClose, pythonHas, runPython } from '@fish-tuning/test-utils';
 import { kaimingUniform, mergeAdapter, unmergeAdapter } from '@fish-tuning/lora';
 import { DoraLinear, doraConfig, doraTuner, injectDora } from '../src/index.js';
 import { loadDoraAdapter } from '../src/node.js';
-import { IDS, ToyModel, randomLinear } from './toy.js';
+import { IDS, ToyModel, randomLinear } from '../../lora/test/toy.js';
 
 const out = (m: ToyModel) => tf.tidy(() => m.hidden(IDS()));
 const inF = 6, outF = 5, r = 2, s = 1.5;

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '@fish-tuning/core';
 import { injectLora, loraConfig } from '@fish-tuning/lora';
 import { loriCalibrationMask, loriMask, loriReset, loriSnapshot } from '../src/index.js';
-import { ToyModel } from './toy.js';
+import { ToyModel } from '../../lora/test/toy.js';
 
 describe('LoRI baseline', () => {
   it('masks A entirely and keeps exactly the top-|B| entries', () => {
