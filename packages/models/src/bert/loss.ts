@@ -14,8 +14,9 @@ export function crossEntropyPerExample(logits: tf.Tensor, labels: tf.Tensor): tf
   }
   return tf.tidy(() => {
     const logp = tf.logSoftmax(logits);
-    // tf.oneHot gives int32; cast it explicitly: mul's implicit cast breaks the gradient, and wasm's
-    // OneHot ignores a float32 dtype argument (it writes int bits).
+    // tf.oneHot gives int32; cast it explicitly, outside the gradient path (mul's implicit cast put a Cast
+    // there, whose stock gradient failed when two tfjs-core copies are loaded). Not oneHot(..., 'float32'):
+    // wasm's OneHot ignores the dtype and writes int bits (1 reads as 1.4e-45).
     const onehot = tf.cast(tf.oneHot(tf.cast(labels, 'int32'), n), 'float32');
     const picked = tf.sum(tf.mul(logp, onehot), -1);
     return tf.neg(picked) as tf.Tensor1D;
