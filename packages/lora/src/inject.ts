@@ -62,6 +62,9 @@ export function injectLora<C extends LoraConfig>(model: PeftTargetModel, config:
 export const loraTuner = {
   name: 'lora',
   peftType: 'LORA',
-  config: (options: LoraOptions, model: PeftTargetModel): LoraConfig => loraConfig({ ...options, use_dora: false }, model),
+  config: (options: LoraOptions, model: PeftTargetModel): LoraConfig => {
+    if (options.use_dora) throw new FishTuningError("the 'lora' method is plain LoRA; use the 'dora' method (@fish-tuning/dora) for use_dora", { option: 'use_dora' });
+    return loraConfig(options, model);
+  },
   inject: (model: PeftTargetModel, config: LoraConfig, rng: Rng): LoraAdapter => injectLora(model, config, rng),
 } satisfies Tuner<LoraConfig, LoraOptions>;

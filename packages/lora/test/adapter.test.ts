@@ -87,6 +87,22 @@ print(json.dumps({'a': A.ravel().tolist(), 'b': B.ravel().tolist(), 'res': (W - 
     tf.dispose([before, after, w]);
   });
 
+  it("Gaussian init draws A ~ N(0, 1/r²) (PEFT's std = 1/r), B = 0, reproducibly from the seed", () => {
+    const model = new ToyModel(2, { d: 64, inner: 48, n: 1 });
+    cleanup.push(() => model.dispose());
+    const config = loraConfig({ r: 4, target_modules: ['q_proj'], init_lora_weights: 'gaussian' }, model);
+    const first = injectLora(model, config, new Rng(11));
+    const [a, b] = first.trainableParameters().map((p) => Float32Array.from(p.variable.dataSync()));
+    first.dispose();
+    const again = injectLora(model, config, new Rng(11));
+    expect(Array.from(again.trainableParameters()[0].variable.dataSync())).toEqual(Array.from(a));
+    again.dispose();
+    const mean = a.reduce((x, y) => x + y, 0) / a.length;
+    const std = Math.sqrt(a.reduce((x, y) => x + (y - mean) ** 2, 0) / a.length);
+    expect(Math.abs(std - 0.25)).toBeLessThan(0.03); // 256 draws
+    expect(b.every((v) => v === 0)).toBe(true);
+  });
+
   it('truncatedSvd reconstructs a full-rank matrix and sorts singular values', () => {
     const rng = new Rng(5);
     const data = Float64Array.from({ length: 20 }, () => rng.normal());
