@@ -156,7 +156,7 @@ describe.skipIf(!hasShared('models', 'stories260K'))('fish-tune fisher on storie
     let selected = 0;
     for (const t of mask.tensors.values()) {
       expect(t.dtype).toBe('U8');
-      selected += t.data.reduce((s: number, b: number) => s + b, 0);
+      for (const b of t.data) selected += b;
     }
     expect(selected).toBe(k);
     expect(mask.metadata).toMatchObject({ k: String(k), selection: 'fish', source_fisher: out });
@@ -165,7 +165,7 @@ describe.skipIf(!hasShared('models', 'stories260K'))('fish-tune fisher on storie
     let maxUnsel = -Infinity;
     for (const [name, t] of mask.tensors) {
       const f = fisher.tensors.get(name)!.data;
-      t.data.forEach((b: number, i: number) => (b ? (minSel = Math.min(minSel, f[i])) : (maxUnsel = Math.max(maxUnsel, f[i]))));
+      Array.from(t.data).forEach((b, i) => (b ? (minSel = Math.min(minSel, f[i])) : (maxUnsel = Math.max(maxUnsel, f[i]))));
     }
     expect(minSel).toBeGreaterThanOrEqual(maxUnsel);
 
