@@ -21,3 +21,4 @@ export {
   type BertSpecialTokens,
 } from './tokenizer/bert-tokenizer.js';
 export { loadBertTokenizer, type LoadBertTokenizerOptions } from './tokenizer/load.js';
+export { bertStateDict, saveHfBert, toHfBertConfigJson } from './save.js';

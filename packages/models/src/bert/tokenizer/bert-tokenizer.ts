@@ -20,6 +20,8 @@ export interface BertTokenizer extends TextTokenizer {
   /** Token strings of `text` (no special tokens added). */
   tokenize(text: string): string[];
   tokenToId(token: string): number | undefined;
+  /** File name → contents that reproduce the tokenizer in a Hugging Face directory. */
+  files(): Record<string, string>;
 }
 
 /** The special tokens' strings (tokenizer_config.json / special_tokens_map.json names). */
@@ -71,6 +73,7 @@ export class VocabBertTokenizer implements BertTokenizer {
   private readonly wordpiece: WordPiece;
   private readonly specials: Set<string>;
   private readonly specialSplit: RegExp;
+  private readonly specialStrings: Required<BertSpecialTokens>;
 
   constructor(vocabText: string, options: BasicTokenizerOptions & BertSpecialTokens & { file?: string } = {}) {
     this.tokens = vocabText.split(/\r?\n/);
@@ -78,6 +81,7 @@ export class VocabBertTokenizer implements BertTokenizer {
     if (this.tokens.length === 0) throw new FishTuningError('empty vocabulary', { file: options.file });
     this.tokens.forEach((t, i) => this.vocab.set(t, i));
     const s = { ...DEFAULT_SPECIALS, ...definedOnly(options) };
+    this.specialStrings = s;
     this.unkId = requireId(this.vocab.get(s.unk_token), s.unk_token, options.file, 'unk_token');
     this.clsId = requireId(this.vocab.get(s.cls_token), s.cls_token, options.file, 'cls_token');
     this.sepId = requireId(this.vocab.get(s.sep_token), s.sep_token, options.file, 'sep_token');
@@ -92,6 +96,18 @@ export class VocabBertTokenizer implements BertTokenizer {
 
   get vocabSize(): number {
     return this.tokens.length;
+  }
+
+  /** The files that reproduce this tokenizer: vocab.txt and tokenizer_config.json (BertTokenizer keys). */
+  files(): Record<string, string> {
+    const config = {
+      tokenizer_class: 'BertTokenizer',
+      do_lower_case: this.basic.doLowerCase,
+      strip_accents: this.basic.stripAccents,
+      tokenize_chinese_chars: this.basic.tokenizeChineseChars,
+      ...this.specialStrings,
+    };
+    return { 'vocab.txt': this.tokens.join('\n') + '\n', 'tokenizer_config.json': JSON.stringify(config, null, 2) + '\n' };
   }
 
   tokenize(text: string): string[] {
@@ -133,7 +149,11 @@ export class JsonBertTokenizer implements BertTokenizer {
   readonly vocabSize: number;
   private readonly tokenizer: Tokenizer;
 
-  constructor(tokenizerJson: Record<string, any>, tokenizerConfig: Record<string, any> = {}, file?: string) {
+  constructor(
+    private readonly tokenizerJson: Record<string, any>,
+    private readonly tokenizerConfig: Record<string, any> = {},
+    file?: string,
+  ) {
     const model = tokenizerJson?.model;
     if (!model || model.type !== 'WordPiece' || typeof model.vocab !== 'object') {
       throw new FishTuningError(`expected a WordPiece model, got ${JSON.stringify(model?.type)}`, { file, option: 'model.type' });
@@ -151,6 +171,11 @@ export class JsonBertTokenizer implements BertTokenizer {
     this.sepId = requireId(id(s.sep_token), s.sep_token, file, 'sep_token');
     this.padId = requireId(id(s.pad_token), s.pad_token, file, 'pad_token');
     this.maskId = id(s.mask_token);
+  }
+
+  /** The files it was loaded from: tokenizer.json and tokenizer_config.json. */
+  files(): Record<string, string> {
+    return { 'tokenizer.json': JSON.stringify(this.tokenizerJson), 'tokenizer_config.json': JSON.stringify(this.tokenizerConfig, null, 2) + '\n' };
   }
 
   tokenize(text: string): string[] {
