@@ -20,6 +20,8 @@ export interface AdapterConfig extends PeftConfigBase {
   adapter_bias: boolean;
   /** Std of the down projection's normal init; the up projection starts at zero (identity adapter). */
   init_std: number;
+  /** Extra modules trained and saved with the adapter (default: the classifier head for classification). */
+  modules_to_save: string[] | null;
 }
 
 export interface AdapterOptions {
@@ -32,6 +34,7 @@ export interface AdapterOptions {
   non_linearity?: AdapterNonLinearity;
   adapter_bias?: boolean;
   init_std?: number;
+  modules_to_save?: string[] | null;
   task_type?: string | null;
   base_model_name_or_path?: string | null;
 }
@@ -42,7 +45,7 @@ export const ADAPTER_DEFAULT_TARGETS: Record<'llama' | 'bert', string[]> = {
   bert: ['attention.output.dense', 'output.dense'],
 };
 
-const KNOWN = new Set(['target_modules', 'layers', 'reduction_factor', 'bottleneck_size', 'non_linearity', 'adapter_bias', 'init_std', 'task_type', 'base_model_name_or_path']);
+const KNOWN = new Set(['target_modules', 'layers', 'reduction_factor', 'bottleneck_size', 'non_linearity', 'adapter_bias', 'init_std', 'modules_to_save', 'task_type', 'base_model_name_or_path']);
 
 export function adapterConfig(options: AdapterOptions, model: PeftTargetModel): AdapterConfig {
   for (const key of Object.keys(options)) {
@@ -79,6 +82,7 @@ export function adapterConfig(options: AdapterOptions, model: PeftTargetModel): 
     non_linearity: nl,
     adapter_bias: options.adapter_bias ?? true,
     init_std: std,
+    modules_to_save: options.modules_to_save !== undefined ? options.modules_to_save : model.task === 'classification' || model.task === 'regression' ? ['classifier', 'score'] : null,
   };
 }
 
@@ -92,6 +96,7 @@ export function adapterOptionsFromFile(json: PeftConfigBase, file?: string): Ada
     non_linearity: json.non_linearity as AdapterNonLinearity,
     adapter_bias: json.adapter_bias as boolean,
     init_std: json.init_std as number,
+    modules_to_save: (json.modules_to_save as string[] | null | undefined) ?? null,
     task_type: (json.task_type as string | null) ?? null,
     base_model_name_or_path: json.base_model_name_or_path ?? null,
   };

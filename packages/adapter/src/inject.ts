@@ -67,12 +67,17 @@ export class BottleneckAdapter implements PeftAdapter<AdapterConfig> {
     return [...this.params];
   }
 
+  /** The task head, saved with the adapter when `modules_to_save` is set (never a FISH candidate). */
+  headParameters(): TrainableParameter[] {
+    return this.config.modules_to_save?.length ? this.model.headParameters() : [];
+  }
+
   stateDict(): Map<string, tf.Tensor> {
-    return new Map(this.params.map((p) => [p.name, p.variable]));
+    return new Map([...this.params, ...this.headParameters()].map((p) => [p.name, p.variable]));
   }
 
   loadStateDict(tensors: Map<string, DecodedTensor>, file?: string): void {
-    assignStateDict(new Map(this.params.map((p) => [p.name, p.variable])), tensors, file);
+    assignStateDict(new Map(this.params.map((p) => [p.name, p.variable])), tensors, file, new Map(this.headParameters().map((p) => [p.name, p.variable])));
   }
 
   dispose(): void {

@@ -9,14 +9,20 @@ import { FishTuningError } from './errors.js';
 import { toTensor } from './tensors.js';
 import type { DecodedTensor } from './safetensors.js';
 
-/** Assigns `tensors[name]` to each `variables[name]`; throws on a missing, extra or mis-shaped tensor. */
-export function assignStateDict(variables: ReadonlyMap<string, tf.Variable>, tensors: ReadonlyMap<string, DecodedTensor>, file?: string): void {
+/**
+ * Assigns `tensors[name]` to each `variables[name]`; throws on a missing, extra or mis-shaped tensor.
+ * `optional` variables (a saved task head) are assigned when present and kept as they are when absent.
+ */
+export function assignStateDict(variables: ReadonlyMap<string, tf.Variable>, tensors: ReadonlyMap<string, DecodedTensor>, file?: string, optional: ReadonlyMap<string, tf.Variable> = new Map()): void {
   for (const name of tensors.keys()) {
-    if (!variables.has(name)) throw new FishTuningError(`unexpected tensor (this adapter has ${variables.size} tensors, e.g. '${variables.keys().next().value}')`, { file, tensor: name });
+    if (!variables.has(name) && !optional.has(name)) throw new FishTuningError(`unexpected tensor (this adapter has ${variables.size} tensors, e.g. '${variables.keys().next().value}')`, { file, tensor: name });
   }
-  for (const [name, variable] of variables) {
+  for (const [name, variable] of [...variables, ...optional]) {
     const decoded = tensors.get(name);
-    if (!decoded) throw new FishTuningError('missing tensor', { file, tensor: name });
+    if (!decoded) {
+      if (optional.has(name) && !variables.has(name)) continue;
+      throw new FishTuningError('missing tensor', { file, tensor: name });
+    }
     const value = toTensor(decoded, variable.shape, { file, tensor: name });
     const cast = value.dtype === variable.dtype ? value : tf.cast(value, variable.dtype);
     variable.assign(cast);

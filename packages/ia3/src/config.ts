@@ -85,7 +85,8 @@ export function ia3Config(options: Ia3Options, model: PeftTargetModel): Ia3Confi
     feedforward_modules: feedforward,
     fan_in_fan_out: false,
     init_ia3_weights: options.init_ia3_weights ?? true,
-    modules_to_save: options.modules_to_save ?? null,
+    // The task head (a fresh classifier) is trained and saved with the adapter, as PEFT's modules_to_save.
+    modules_to_save: options.modules_to_save !== undefined ? options.modules_to_save : model.task === 'classification' || model.task === 'regression' ? ['classifier', 'score'] : null,
   };
 }
 

@@ -32,16 +32,23 @@ export class PrefixAdapter implements PeftAdapter<PrefixConfig> {
     return this.encoder.variables().map(([name, variable]) => ({ name, variable, module: 'prompt_encoder', role: name === PROMPT_EMBEDDINGS ? PROMPT_EMBEDDINGS : name.replace(/^prompt_encoder\./, ''), layer: null, fishCandidate: true }));
   }
 
+  /** The task head, saved with the prefix when `modules_to_save` is set (never a FISH candidate). */
+  headParameters(): TrainableParameter[] {
+    return this.config.modules_to_save?.length ? this.model.headParameters() : [];
+  }
+
+  /** `prompt_embeddings` (in the projection form a new tensor: the MLP's output) and the head, if saved. */
   stateDict(): Map<string, tf.Tensor> {
-    if (this.encoder.prompt_embeddings) return new Map([[PROMPT_EMBEDDINGS, this.encoder.prompt_embeddings]]);
-    return new Map([[PROMPT_EMBEDDINGS, this.encoder.table()]]);
+    const out = new Map<string, tf.Tensor>([[PROMPT_EMBEDDINGS, this.encoder.prompt_embeddings ?? this.encoder.table()]]);
+    for (const p of this.headParameters()) out.set(p.name, p.variable);
+    return out;
   }
 
   loadStateDict(tensors: Map<string, DecodedTensor>, file?: string): void {
     if (!this.encoder.prompt_embeddings) {
       throw new FishTuningError('a prefix_projection adapter cannot take a saved table; load it with loadPrefixAdapter (direct form, as PEFT in inference mode)', { file, tensor: PROMPT_EMBEDDINGS });
     }
-    assignStateDict(new Map([[PROMPT_EMBEDDINGS, this.encoder.prompt_embeddings]]), tensors, file);
+    assignStateDict(new Map([[PROMPT_EMBEDDINGS, this.encoder.prompt_embeddings]]), tensors, file, new Map(this.headParameters().map((p) => [p.name, p.variable])));
   }
 
   dispose(): void {

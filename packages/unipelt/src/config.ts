@@ -20,6 +20,8 @@ export interface UnipeltConfig extends PeftConfigBase {
   prefix: PrefixConfig;
   /** Whether the gate weights are FISH candidates (default false: gates are always trained in full). */
   fish_gates: boolean;
+  /** The classifier head for classification (trained and saved with the adapter). */
+  modules_to_save: string[] | null;
 }
 
 export interface UnipeltOptions {
@@ -28,6 +30,7 @@ export interface UnipeltOptions {
   adapter?: AdapterOptions;
   prefix?: PrefixOptions;
   fish_gates?: boolean;
+  modules_to_save?: string[] | null;
   task_type?: string | null;
 }
 
@@ -38,7 +41,7 @@ export const UNIPELT_ADAPTER_TARGETS: Record<'llama' | 'bert', string | string[]
   bert: '.*\\.layer\\.\\d+\\.output\\.dense',
 };
 
-const KNOWN = new Set(['layers', 'lora', 'adapter', 'prefix', 'fish_gates', 'task_type']);
+const KNOWN = new Set(['layers', 'lora', 'adapter', 'prefix', 'fish_gates', 'modules_to_save', 'task_type']);
 
 function wrap<T>(part: string, f: () => T): T {
   try {
@@ -60,10 +63,12 @@ export function unipeltConfig(options: UnipeltOptions, model: PeftTargetModel): 
   }
   const layers = resolveLayers(options.layers ?? null, model.dims.numLayers, 'layers');
   const task_type = options.task_type ?? (model.task === 'causal-lm' ? 'CAUSAL_LM' : model.task === 'encoder' ? 'FEATURE_EXTRACTION' : 'SEQ_CLS');
-  const lora = wrap('lora', () => loraConfig({ r: 8, lora_alpha: 16, ...options.lora, layers: layers ?? 'all', task_type }, model));
-  const adapter = wrap('adapter', () => adapterConfig({ reduction_factor: 16, non_linearity: 'relu', target_modules: UNIPELT_ADAPTER_TARGETS[model.family], ...options.adapter, layers: layers ?? 'all', task_type }, model));
-  const prefix = wrap('prefix', () => prefixConfig({ num_virtual_tokens: 10, ...options.prefix, task_type }, model));
-  return { peft_type: 'FISH_UNIPELT', task_type, inference_mode: false, base_model_name_or_path: null, layers_to_transform: layers, lora, adapter, prefix, fish_gates: options.fish_gates ?? false };
+  const lora = wrap('lora', () => loraConfig({ r: 8, lora_alpha: 16, ...options.lora, layers: layers ?? 'all', task_type, modules_to_save: null }, model));
+  const adapter = wrap('adapter', () => adapterConfig({ reduction_factor: 16, non_linearity: 'relu', target_modules: UNIPELT_ADAPTER_TARGETS[model.family], ...options.adapter, layers: layers ?? 'all', task_type, modules_to_save: null }, model));
+  const prefix = wrap('prefix', () => prefixConfig({ num_virtual_tokens: 10, ...options.prefix, task_type, modules_to_save: null }, model));
+  return { peft_type: 'FISH_UNIPELT', task_type, inference_mode: false, base_model_name_or_path: null, layers_to_transform: layers, lora, adapter, prefix, fish_gates: options.fish_gates ?? false,
+    modules_to_save: options.modules_to_save !== undefined ? options.modules_to_save : model.task === 'classification' || model.task === 'regression' ? ['classifier', 'score'] : null,
+  };
 }
 
 /** Checks a saved adapter_config.json and returns it typed (sub-configs are re-validated against the model). */
@@ -77,5 +82,5 @@ export function unipeltConfigFromFile(json: PeftConfigBase, model: PeftTargetMod
   if (prefix.token_dim !== expected.token_dim || prefix.num_layers !== expected.num_layers) {
     throw new FishTuningError(`prefix token_dim/num_layers ${prefix.token_dim}/${prefix.num_layers} do not fit this model (${expected.token_dim}/${expected.num_layers})`, { file, option: 'prefix' });
   }
-  return json as UnipeltConfig;
+  return { modules_to_save: null, ...json } as UnipeltConfig;
 }

@@ -60,9 +60,14 @@ export class UnipeltAdapter implements PeftAdapter<UnipeltConfig> {
     return [...this.lora.trainableParameters(), ...this.adapter.trainableParameters(), ...this.prefix.trainableParameters(), ...this.gateParameters()];
   }
 
+  /** The task head, saved when `modules_to_save` is set (never a FISH candidate). */
+  headParameters(): TrainableParameter[] {
+    return this.config.modules_to_save?.length ? this.model.headParameters() : [];
+  }
+
   stateDict(): Map<string, tf.Tensor> {
     const out = new Map<string, tf.Tensor>();
-    for (const part of [this.lora.trainableParameters(), this.adapter.trainableParameters(), this.gateParameters()]) for (const p of part) out.set(p.name, p.variable);
+    for (const part of [this.lora.trainableParameters(), this.adapter.trainableParameters(), this.gateParameters(), this.headParameters()]) for (const p of part) out.set(p.name, p.variable);
     for (const [name, t] of this.prefix.stateDict()) out.set(name, t);
     return out;
   }
@@ -72,7 +77,7 @@ export class UnipeltAdapter implements PeftAdapter<UnipeltConfig> {
     const params = [...this.lora.trainableParameters(), ...this.adapter.trainableParameters(), ...this.gateParameters()];
     const vars = new Map(params.map((p) => [p.name, p.variable]));
     if (prefixVar) vars.set('prompt_embeddings', prefixVar);
-    assignStateDict(vars, tensors, file);
+    assignStateDict(vars, tensors, file, new Map(this.headParameters().map((p) => [p.name, p.variable])));
   }
 
   dispose(): void {
