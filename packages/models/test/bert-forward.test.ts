@@ -183,6 +183,30 @@ describe('BERT module tree and memory', () => {
     model.dispose();
   });
 
+  it('padding never leaks into real tokens; dropout follows ctx.random', () => {
+    const model = createBert({ ...TINY_CONFIG, hidden_dropout_prob: 0.2, attention_probs_dropout_prob: 0.2 }, 3);
+    const short = { inputIds: tf.tensor2d([[2, 11, 7, 3]], [1, 4], 'int32') };
+    const padded = { inputIds: tf.tensor2d([[2, 11, 7, 3, 5, 9]], [1, 6], 'int32'), attentionMask: tf.tensor2d([[1, 1, 1, 1, 0, 0]], [1, 6], 'int32') };
+    const a = model.encode(short);
+    const b = model.encode(padded);
+    const bReal = tf.slice(b, [0, 0, 0], [1, 4, 16]);
+    expectAllClose(bReal.dataSync(), a.dataSync(), 1e-5, 1e-6, 'real tokens with and without padding');
+    const seq = (seed: number) => {
+      let x = seed;
+      return () => ((x = (x * 16807) % 2147483647) / 2147483647);
+    };
+    const d1 = model.logits(short, { training: true, random: seq(1) });
+    const d2 = model.logits(short, { training: true, random: seq(1) });
+    const d3 = model.logits(short, { training: true, random: seq(2) });
+    const e = model.logits(short);
+    expect(Array.from(d2.dataSync())).toEqual(Array.from(d1.dataSync()));
+    expect(Array.from(d3.dataSync())).not.toEqual(Array.from(d1.dataSync()));
+    expect(Array.from(e.dataSync())).not.toEqual(Array.from(d1.dataSync()));
+    expect(() => model.logits(short, { training: true })).toThrow(/random/);
+    tf.dispose([a, b, bReal, d1, d2, d3, e, short.inputIds, padded.inputIds, padded.attentionMask]);
+    model.dispose();
+  });
+
   it('same seed, same model; tf.memory().numTensors is flat over 100 forward calls', async () => {
     const a = createBert(TINY_CONFIG, 5);
     const b2 = createBert(TINY_CONFIG, 5);
