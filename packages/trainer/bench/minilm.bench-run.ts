@@ -9,6 +9,7 @@
  * Environment: BENCH_SEQ (128), BENCH_BATCH (8), BENCH_STEPS (3 timed steps after 1 warm-up).
  */
 import { it } from 'vitest';
+import * as os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng, type PeftAdapter } from '@fish-tuning/core';
 import { createBert } from '@fish-tuning/models';
@@ -41,12 +42,28 @@ function fishMask(adapter: PeftAdapter, ratio: number): Map<string, tf.Tensor> {
   return maskToTensors(selectMask(shapes, { ratio, selection: 'random', seed: 5 }));
 }
 
-async function timedRun(options: Partial<TrainOptions>, masked: boolean): Promise<{ steps: StepRecord[]; stateBytes: number; peakBytes: number }> {
+/** CPU milliseconds of this process (wasm runs single-threaded: robust to other processes on the machine). */
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+async function timedRun(options: Partial<TrainOptions>, masked: boolean): Promise<{ steps: StepRecord[]; cpu: number[]; stateBytes: number; peakBytes: number }> {
   const { model, adapter } = setup();
   const masks = masked ? fishMask(adapter, 0.01) : null;
   const steps: StepRecord[] = [];
   const common: TrainOptions = { model, adapter, masks, train: data(BATCH * (STEPS + 1)), batchSize: BATCH, lr: 1e-3, seed: 1, dropout: true, activationCache: 'off', ...options };
-  const result = await train({ ...common, onStep: (r) => void steps.push(r) });
+  const cpu: number[] = [];
+  let last = cpuMs();
+  const result = await train({
+    ...common,
+    onStep: (r) => {
+      const now = cpuMs();
+      cpu.push(now - last);
+      last = now;
+      steps.push(r);
+    },
+  });
   // Peak tensor bytes of one more (fresh) update, optimizer construction included.
   const profile = await tf.profile(async () => {
     await train({ ...common, maxSteps: 1, epochs: undefined });
@@ -54,7 +71,7 @@ async function timedRun(options: Partial<TrainOptions>, masked: boolean): Promis
   for (const m of masks?.values() ?? []) m.dispose();
   adapter.dispose();
   model.dispose();
-  return { steps, stateBytes: result.optimizerStateBytes, peakBytes: profile.peakBytes };
+  return { steps, cpu, stateBytes: result.optimizerStateBytes, peakBytes: profile.peakBytes };
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -66,7 +83,10 @@ it('MiniLM-size LoRA: vanilla vs FISH-masked, frozen-prefix cache', async () => 
   const fish = await timedRun({ maxSteps: STEPS + 1 }, true);
   const tv = mean(vanilla.steps.slice(1).map((s) => s.stepMs));
   const tfish = mean(fish.steps.slice(1).map((s) => s.stepMs));
-  lines.push(`step time   vanilla LoRA ${(tv / 1000).toFixed(2)} s   FISH 1% ${(tfish / 1000).toFixed(2)} s   ratio ${(tfish / tv).toFixed(3)}×`);
+  const cv = mean(vanilla.cpu.slice(1));
+  const cf = mean(fish.cpu.slice(1));
+  lines.push(`step CPU time   vanilla LoRA ${(cv / 1000).toFixed(2)} s   FISH 1% ${(cf / 1000).toFixed(2)} s   ratio ${(cf / cv).toFixed(3)}×`);
+  lines.push(`step wall time  vanilla LoRA ${(tv / 1000).toFixed(2)} s   FISH 1% ${(tfish / 1000).toFixed(2)} s   ratio ${(tfish / tv).toFixed(3)}×   (load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores)`);
   lines.push(`peak tensor bytes (one update)   vanilla ${mib(vanilla.peakBytes)}   FISH ${mib(fish.peakBytes)}`);
   lines.push(`optimizer state   vanilla ${vanilla.stateBytes} B   FISH 1% ${fish.stateBytes} B   (${((100 * fish.stateBytes) / vanilla.stateBytes).toFixed(2)} %; both include the dense classifier head's ${2 * 4 * (384 * 2 + 2)} B)`);
 
@@ -76,12 +96,20 @@ it('MiniLM-size LoRA: vanilla vs FISH-masked, frozen-prefix cache', async () => 
     const { model, adapter } = setup();
     const masks = fishMask(adapter, 0.01);
     const times = [0, 0];
-    await train({ model, adapter, masks, train: data(BATCH * 2), batchSize: BATCH, epochs: 2, seed: 1, dropout: true, activationCache: cache, onStep: (r) => void (times[Math.ceil(r.epoch) - 1] += r.stepMs) });
+    let last = cpuMs();
+    await train({
+      model, adapter, masks, train: data(BATCH * 2), batchSize: BATCH, epochs: 2, seed: 1, dropout: true, activationCache: cache,
+      onStep: (r) => {
+        const now = cpuMs();
+        times[Math.ceil(r.epoch) - 1] += now - last;
+        last = now;
+      },
+    });
     epochs[cache] = times;
     for (const m of masks.values()) m.dispose();
     adapter.dispose();
     model.dispose();
   }
-  lines.push(`epoch time (2 steps)   no cache: epoch1 ${(epochs.off[0] / 1000).toFixed(2)} s, epoch2 ${(epochs.off[1] / 1000).toFixed(2)} s   cache: epoch1 ${(epochs.memory[0] / 1000).toFixed(2)} s, epoch2 ${(epochs.memory[1] / 1000).toFixed(2)} s   (epoch-2 speed-up ${(epochs.off[1] / epochs.memory[1]).toFixed(2)}×)`);
+  lines.push(`epoch CPU time (2 steps)   no cache: epoch1 ${(epochs.off[0] / 1000).toFixed(2)} s, epoch2 ${(epochs.off[1] / 1000).toFixed(2)} s   cache: epoch1 ${(epochs.memory[0] / 1000).toFixed(2)} s, epoch2 ${(epochs.memory[1] / 1000).toFixed(2)} s   (epoch-2 speed-up ${(epochs.off[1] / epochs.memory[1]).toFixed(2)}×)`);
   console.log('\n' + lines.join('\n') + '\n');
 });

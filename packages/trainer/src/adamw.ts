@@ -80,7 +80,7 @@ export class MaskedAdamW implements Optimizer {
     }
     if (!(this.eps > 0)) throw new FishTuningError(`eps must be > 0, got ${this.eps}`, { option: 'eps' });
     if (!(this.weightDecay >= 0)) throw new FishTuningError(`weight decay must be ≥ 0, got ${this.weightDecay}`, { option: 'weightDecay' });
-    this.params = maskParameters(params, masks);
+    this.params = maskParameters(params, masks, this.sparseState);
     this.slots = this.params
       .filter((p) => p.k > 0)
       .map((param) => {

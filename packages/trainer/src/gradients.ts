@@ -31,7 +31,7 @@ export function maskedNormSquared(grads: ReadonlyMap<string, tf.Tensor>, params:
     for (const p of params) {
       const g = grads.get(p.name);
       if (!g) continue;
-      const masked = p.mask ? tf.mul(g, p.mask) : g;
+      const masked = p.mask ? tf.mul(g, p.mask) : p.indices ? tf.gather(tf.reshape(g, [-1]), p.indices) : g;
       total = tf.add(total, tf.sum(tf.square(masked)));
     }
     return total as tf.Scalar;

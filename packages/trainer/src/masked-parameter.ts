@@ -16,9 +16,9 @@ export interface OptimizedParameter {
 export interface MaskedParameter {
   readonly name: string;
   readonly variable: tf.Variable;
-  /** null: every entry trains. */
+  /** Float 0/1 mask; null when every entry trains, or when only `indices` are kept (sparse state). */
   readonly mask: tf.Tensor | null;
-  /** Boolean view of `mask` (for tf.where), null when unmasked. */
+  /** Boolean view of `mask` (for tf.where); null like `mask`. */
   readonly keep: tf.Tensor | null;
   /** Flat indices of the selected entries, int32 [k] (null when unmasked). */
   readonly indices: tf.Tensor1D | null;
@@ -31,8 +31,10 @@ export interface MaskedParameter {
 /**
  * Pairs parameters with masks (a mask for a name that is not trained is an error, as is a shape
  * mismatch or an entry other than 0/1). A mask selecting every entry is treated as no mask.
+ * With `indicesOnly` (sparse optimizer state) only the selected indices are kept on the device, not
+ * the full-size float and boolean masks, so masked training holds O(k) extra memory, not O(size).
  */
-export function maskParameters(params: readonly OptimizedParameter[], masks?: ReadonlyMap<string, tf.Tensor> | null): MaskedParameter[] {
+export function maskParameters(params: readonly OptimizedParameter[], masks?: ReadonlyMap<string, tf.Tensor> | null, indicesOnly = false): MaskedParameter[] {
   const byName = new Set(params.map((p) => p.name));
   for (const name of masks?.keys() ?? []) {
     if (!byName.has(name)) throw new FishTuningError('mask names a tensor that is not being trained', { tensor: name });
@@ -57,8 +59,8 @@ export function maskParameters(params: readonly OptimizedParameter[], masks?: Re
     return {
       name: p.name,
       variable: p.variable,
-      mask: tf.tidy(() => tf.cast(m, 'float32')),
-      keep: tf.tidy(() => tf.cast(m, 'bool')),
+      mask: indicesOnly ? null : tf.tidy(() => tf.cast(m, 'float32')),
+      keep: indicesOnly ? null : tf.tidy(() => tf.cast(m, 'bool')),
       indices,
       scatterIndices: tf.tidy(() => tf.reshape(indices, [selected.length, 1]) as tf.Tensor2D),
       k: selected.length,
