@@ -48,6 +48,8 @@ export interface TrainerState {
   badEvals: number;
   /** Tokens seen so far. */
   tokens: number;
+  /** Set when early stopping ended the run (a resume then does not train further). */
+  stoppedEarly?: boolean;
 }
 
 export interface CheckpointContents {

@@ -144,7 +144,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const ctx: ForwardContext = options.dropout === false ? { training: false } : { training: true, random: () => rng.next() };
   const resumedFrom = loaded ? state.step : null;
   let lastLoss: number | null = null;
-  let stoppedEarly = false;
+  let stoppedEarly = state.stoppedEarly ?? false;
   await emit({ type: 'start', step: state.step, totalSteps, resumed: loaded !== null, cacheLayer, optimizerStateBytes: optimizer.stateBytes() });
 
   const snapshot = async (name: string) => {
@@ -177,7 +177,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       if (options.outDir) await snapshot('best');
     } else {
       state.badEvals += 1;
-      if (options.patience != null && state.badEvals >= options.patience) stoppedEarly = true;
+      if (options.patience != null && state.badEvals >= options.patience) stoppedEarly = state.stoppedEarly = true;
     }
   };
 

@@ -154,6 +154,8 @@ describe('train()', () => {
     expect(fs.existsSync(path.join(out, 'best', 'adapter_model.safetensors'))).toBe(true);
     const metrics = JSON.parse(fs.readFileSync(path.join(out, 'metrics.json'), 'utf8'));
     expect(metrics.best.step).toBe(12);
+    const again = await train(base(model, { outDir: out, epochs: 5, evalEvery: 6, patience: 2, resume: true, evaluate: () => ({ accuracy: 1 }) }));
+    expect(again).toMatchObject({ resumedFrom: 24, steps: 24, stoppedEarly: true });
     model.dispose();
   });
 
