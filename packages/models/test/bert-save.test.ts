@@ -40,6 +40,24 @@ describe('saveHfBert', () => {
     });
   }
 
+  it('reads LayerNorm gamma/beta names (TF-converted checkpoints) like weight/bias', async () => {
+    const model = createBert(TINY_CONFIG, 4);
+    model.bert.encoder.layer[1].output.LayerNorm.bias.dispose();
+    model.bert.encoder.layer[1].output.LayerNorm.bias = tf.fill([16], 0.7) as tf.Tensor1D;
+    const dir = tmpDir('gamma');
+    await saveHfBert(model, dir);
+    const { readSafetensorsFile, writeSafetensorsFile } = await import('@fish-tuning/core/node');
+    const file = `${dir}/model.safetensors`;
+    const { tensors } = await readSafetensorsFile(file);
+    const renamed = new Map([...tensors].map(([k, t]) => [k.replace(/LayerNorm\.weight$/, 'LayerNorm.gamma').replace(/LayerNorm\.bias$/, 'LayerNorm.beta'), { shape: t.shape, data: t.data as Float32Array, dtype: 'F32' as const }]));
+    expect(renamed.has('bert.encoder.layer.1.output.LayerNorm.beta')).toBe(true);
+    await writeSafetensorsFile(file, renamed);
+    const loaded = await loadHfBert(dir, { tokenizer: false });
+    expect(Array.from(loaded.model.bert.encoder.layer[1].output.LayerNorm.bias.dataSync())).toEqual(new Array(16).fill(Math.fround(0.7)));
+    loaded.model.dispose();
+    model.dispose();
+  });
+
   it('refuses to save a base model with an adapter layer in place', () => {
     const model = createBert(TINY_CONFIG, 1);
     class Wrapped extends Module {}

@@ -69,7 +69,10 @@ export async function loadHfBert(dir: string, options: LoadHfBertOptions = {}): 
       throw new FishTuningError(`num_hidden_layers is ${config.num_hidden_layers} but ${weightsFile} has ${n} layers (found ${extraLayer})`, { file: configFile, option: 'num_hidden_layers' });
     }
     for (const [name, shape] of bertTensorShapes(config)) {
-      const key = prefix + name;
+      let key = prefix + name;
+      // Checkpoints converted from the original TensorFlow BERT name LayerNorm's parameters gamma/beta.
+      const legacy = key.replace(/LayerNorm\.weight$/, 'LayerNorm.gamma').replace(/LayerNorm\.bias$/, 'LayerNorm.beta');
+      if (!file.has(key) && legacy !== key && file.has(legacy)) key = legacy;
       const entry = file.header.tensors.get(key);
       if (!entry) {
         if (name.startsWith('pooler.')) {
