@@ -4,7 +4,8 @@
  *
  * PEFT's IA3Config has no `layers_to_transform`, so a layer choice (`layers: 'top:3'`) is resolved here
  * into explicit module paths: the saved `target_modules` / `feedforward_modules` then list full paths,
- * which PEFT matches exactly, and Python PEFT wraps the same modules we did.
+ * which PEFT matches exactly, and Python PEFT wraps the same modules we did. `exclude_modules` is applied
+ * while resolving and not written (PEFT 0.13's IA3Config rejects the key).
  * @module
  */
 import { FishTuningError, matchesTarget, namedModules, resolveLayers, layerIndexOf, type ModuleSelector, type PeftConfigBase, type PeftTargetModel } from '@fish-tuning/core';
@@ -13,7 +14,6 @@ export interface Ia3Config extends PeftConfigBase {
   peft_type: 'IA3';
   task_type: string | null;
   target_modules: ModuleSelector;
-  exclude_modules: ModuleSelector | null;
   feedforward_modules: ModuleSelector;
   fan_in_fan_out: false;
   init_ia3_weights: boolean;
@@ -81,7 +81,6 @@ export function ia3Config(options: Ia3Options, model: PeftTargetModel): Ia3Confi
     base_model_name_or_path: options.base_model_name_or_path ?? null,
     inference_mode: false,
     target_modules: target,
-    exclude_modules: null,
     feedforward_modules: feedforward,
     fan_in_fan_out: false,
     init_ia3_weights: options.init_ia3_weights ?? true,

@@ -44,7 +44,7 @@ export class Ia3Adapter implements PeftAdapter<Ia3Config> {
     const isFf = (path: string) => (Array.isArray(feedforward) && feedforward.length === 0 ? false : matchesTarget({ target_modules: feedforward }, path));
     this.injections = injectModules(
       model,
-      { target_modules: config.target_modules, exclude_modules: config.exclude_modules },
+      { target_modules: config.target_modules },
       isLinearLike,
       (path, module) => new Ia3Layer(module as LinearLike, isFf(path), peftTensorName(path, 'ia3_l'), config.init_ia3_weights),
     );

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { saveAdapter } from '@fish-tuning/core/node';
 import { loadLlama2c } from '@fish-tuning/models';
 import { expectAllClose, hasShared, pythonHas, runPython, sharedPath } from '@fish-tuning/test-utils';
-import { LLAMA2C_REFERENCE } from '../../prefix/test/reference.js';
+import { LLAMA2C_REFERENCE, PEFT_LOAD } from '../../prefix/test/reference.js';
 import { ia3Config, injectIa3, Ia3Layer, ia3ParameterCount, mergeIa3, unmergeIa3 } from '../src/index.js';
 import { loadIa3Adapter } from '../src/node-entry.js';
 import { smallBatch, smallModel } from './small-models.js';
@@ -139,6 +139,12 @@ describe.skipIf(!hasShared('models', 'stories260K') || !pythonHas('torch'))('sto
     const inputIds = tf.tensor2d(ids, [2, 7], 'int32');
     const ref = runPython<{ logits: number[]; loss: number[] }>(LLAMA2C_REFERENCE, { bin: path.join(dir, 'stories260K.bin'), adapter_dir: out, ids });
     expectAllClose(await model.logits({ inputIds }).data(), ref.logits, 1e-4, 1e-4, 'logits');
+    if (pythonHas('peft', 'transformers')) {
+      // Python PEFT itself loads the directory (explicit target paths, feedforward_modules) onto an HF Llama.
+      const peft = runPython<{ logits: number[]; peft_type: string }>(PEFT_LOAD, { bin: path.join(dir, 'stories260K.bin'), adapter_dir: out, ids });
+      expect(peft.peft_type).toContain('IA3');
+      expectAllClose(await model.logits({ inputIds }).data(), peft.logits, 1e-4, 1e-4, 'logits vs Python PEFT');
+    } else console.warn('skipping the Python PEFT load check: python lacks peft/transformers (set FISH_PYTHON)');
     adapter.merge();
     expectAllClose(await model.logits({ inputIds }).data(), ref.logits, 1e-4, 1e-4, 'merged logits');
     adapter.unmerge();

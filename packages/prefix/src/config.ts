@@ -17,8 +17,6 @@ export interface PrefixConfig extends PeftConfigBase {
   num_layers: number;
   encoder_hidden_size: number;
   prefix_projection: boolean;
-  /** PEFT's modules_to_save: the classifier head for classification (trained and saved with the prefix). */
-  modules_to_save: string[] | null;
 }
 
 export interface PrefixOptions {
@@ -28,12 +26,11 @@ export interface PrefixOptions {
   prefix_projection?: boolean;
   /** Hidden width of that MLP (PEFT default: token_dim). */
   encoder_hidden_size?: number;
-  modules_to_save?: string[] | null;
   task_type?: string | null;
   base_model_name_or_path?: string | null;
 }
 
-const KNOWN = new Set(['num_virtual_tokens', 'prefix_projection', 'encoder_hidden_size', 'modules_to_save', 'task_type', 'base_model_name_or_path']);
+const KNOWN = new Set(['num_virtual_tokens', 'prefix_projection', 'encoder_hidden_size', 'task_type', 'base_model_name_or_path']);
 
 function positiveInt(value: unknown, option: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new FishTuningError(`expected a positive integer, got ${JSON.stringify(value)}`, { option });
@@ -64,7 +61,6 @@ export function prefixConfig(options: PrefixOptions, model: PeftTargetModel): Pr
     num_layers: numLayers,
     encoder_hidden_size: positiveInt(options.encoder_hidden_size ?? tokenDim, 'encoder_hidden_size'),
     prefix_projection: options.prefix_projection ?? false,
-    modules_to_save: options.modules_to_save !== undefined ? options.modules_to_save : model.task === 'classification' || model.task === 'regression' ? ['classifier', 'score'] : null,
   };
 }
 
@@ -76,5 +72,5 @@ export function checkPrefixFileConfig(json: PeftConfigBase, model: PeftTargetMod
     if (json[key] !== expected[key]) throw new FishTuningError(`${key} ${JSON.stringify(json[key])} does not fit this model (expected ${expected[key]})`, { file, option: key });
   }
   if ((json.num_transformer_submodules ?? 1) !== 1) throw new FishTuningError(`only 1 transformer submodule (no encoder-decoder) is supported, got ${JSON.stringify(json.num_transformer_submodules)}`, { file, option: 'num_transformer_submodules' });
-  return { ...expected, modules_to_save: null, ...json, num_transformer_submodules: 1 } as PrefixConfig;
+  return { ...expected, ...json, num_transformer_submodules: 1 } as PrefixConfig;
 }

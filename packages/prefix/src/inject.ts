@@ -32,9 +32,12 @@ export class PrefixAdapter implements PeftAdapter<PrefixConfig> {
     return this.encoder.variables().map(([name, variable]) => ({ name, variable, module: 'prompt_encoder', role: name === PROMPT_EMBEDDINGS ? PROMPT_EMBEDDINGS : name.replace(/^prompt_encoder\./, ''), layer: null, fishCandidate: true }));
   }
 
-  /** The task head, saved with the prefix when `modules_to_save` is set (never a FISH candidate). */
+  /**
+   * The task head (empty for a causal LM), always saved with the prefix: PEFT's PrefixTuningConfig (0.13) has
+   * no modules_to_save key, its sequence-classification wrapper saves the classifier by itself. Never a FISH candidate.
+   */
   headParameters(): TrainableParameter[] {
-    return this.config.modules_to_save?.length ? this.model.headParameters() : [];
+    return this.model.headParameters();
   }
 
   /** `prompt_embeddings` (in the projection form a new tensor: the MLP's output) and the head, if saved. */

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LLAMA2C_REFERENCE } from './reference.js';
+import { LLAMA2C_REFERENCE, PEFT_LOAD } from './reference.js';
 import { describe, expect, it } from 'vitest';
 import { countParameters, Rng, type ModelBatch, type PeftTargetModel } from '@fish-tuning/core';
 import { saveAdapter } from '@fish-tuning/core/node';
@@ -120,6 +120,12 @@ describe.skipIf(!hasShared('models', 'stories260K') || !pythonHas('torch'))('sto
     const ref = runPython<{ logits: number[]; loss: number[] }>(LLAMA2C_REFERENCE, { bin: path.join(dir, 'stories260K.bin'), adapter_dir: out, ids });
     expectAllClose(logits, ref.logits, 1e-4, 1e-4, 'logits');
     expectAllClose(loss, ref.loss, 1e-4, 1e-4, 'loss');
+    if (pythonHas('peft', 'transformers')) {
+      // Python PEFT itself loads the directory (PrefixEncoder, get_prompt, GQA rule) onto an HF Llama.
+      const peft = runPython<{ logits: number[]; loss: number[]; peft_type: string }>(PEFT_LOAD, { bin: path.join(dir, 'stories260K.bin'), adapter_dir: out, ids });
+      expect(peft.peft_type).toContain('PREFIX_TUNING');
+      expectAllClose(logits, peft.logits, 1e-4, 1e-4, 'logits vs Python PEFT');
+    } else console.warn('skipping the Python PEFT load check: python lacks peft/transformers (set FISH_PYTHON)');
     adapter.dispose();
     model.dispose();
   });

@@ -65,7 +65,7 @@ export function unipeltConfig(options: UnipeltOptions, model: PeftTargetModel): 
   const task_type = options.task_type ?? (model.task === 'causal-lm' ? 'CAUSAL_LM' : model.task === 'encoder' ? 'FEATURE_EXTRACTION' : 'SEQ_CLS');
   const lora = wrap('lora', () => loraConfig({ r: 8, lora_alpha: 16, ...options.lora, layers: layers ?? 'all', task_type, modules_to_save: null }, model));
   const adapter = wrap('adapter', () => adapterConfig({ reduction_factor: 16, non_linearity: 'relu', target_modules: UNIPELT_ADAPTER_TARGETS[model.family], ...options.adapter, layers: layers ?? 'all', task_type, modules_to_save: null }, model));
-  const prefix = wrap('prefix', () => prefixConfig({ num_virtual_tokens: 10, ...options.prefix, task_type, modules_to_save: null }, model));
+  const prefix = wrap('prefix', () => prefixConfig({ num_virtual_tokens: 10, ...options.prefix, task_type }, model));
   return { peft_type: 'FISH_UNIPELT', task_type, inference_mode: false, base_model_name_or_path: null, layers_to_transform: layers, lora, adapter, prefix, fish_gates: options.fish_gates ?? false,
     modules_to_save: options.modules_to_save !== undefined ? options.modules_to_save : model.task === 'classification' || model.task === 'regression' ? ['classifier', 'score'] : null,
   };
