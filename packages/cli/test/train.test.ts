@@ -55,6 +55,17 @@ describe.skipIf(!hasShared('models', 'stories260K'))('fish-tune train (stories26
     expect(again.err).not.toContain('fisher:');
   });
 
+  it('--task glue/sst2 and --task gsm8k load, tokenize and train with the model tokenizer', async () => {
+    const glueOut = path.join(tmp, 'sst2');
+    const common = ['train', '--model', MODEL, '--method', 'lora', '--rank', '2', '--layers', 'top:1', '--batch-size', '4', '--no-progress', '--max-steps', '2'];
+    const g = await cli([...common, '--task', 'glue/sst2', '--data-dir', sharedPath('data'), '--limit', '12', '--eval-limit', '4', '--mask', 'fish', '--ratio', '0.1', '--fisher-samples', '4', '--out', glueOut]);
+    expect(g.err + g.out).toContain('trained 2/2 steps');
+    const metrics = JSON.parse(fs.readFileSync(path.join(glueOut, 'metrics.json'), 'utf8'));
+    expect(metrics.evals.at(-1).metrics.eval_loss).toBeGreaterThan(0);
+    const m = await cli([...common, '--task', 'gsm8k', '--data-dir', sharedPath('data', 'gsm8k'), '--limit', '4', '--mask', 'random', '--count', '10', '--max-tokens', '4096', '--out', path.join(tmp, 'gsm8k')]);
+    expect(m.err + m.out).toContain('trained 2/2 steps');
+  });
+
   it('--mask none trains densely with an evaluation set', async () => {
     const out = path.join(tmp, 'dense');
     const r = await cli([...base, '--mask', 'none', '--epochs', '1', '--eval-data', data, '--out', out]);
@@ -75,6 +86,7 @@ describe('fish-tune train: bad options name the flag and the accepted values', (
     [['--mask', 'none', '--schedule', 'step'], /option '--schedule'.*linear, cosine, constant/],
     [['--mask', 'none', '--optimizer', 'lion'], /option '--optimizer'.*adamw, sgd/],
     [['--mask', 'none', '--task', 'squad'], /option '--task'.*glue\/<name>, gsm8k/],
+    [['--mask', 'none', '--task', 'gsm8k'], /option '--data'.*exactly one of --data/],
   ];
   for (const [flags, message] of cases) {
     it(flags.join(' '), async () => {

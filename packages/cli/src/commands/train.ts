@@ -6,7 +6,7 @@
  * continues a killed run exactly (the mask comes from the checkpoint; Fisher is not recomputed).
  *
  * Data: `--data` pre-tokenized JSONL (`input_ids`, `labels`|`label`, optional `attention_mask`,
- * `token_type_ids`), the same rows `fish-tune fisher` reads.
+ * `token_type_ids`), the same rows `fish-tune fisher` reads; or `--task glue/<name> | gsm8k` (train-task.ts).
  * @module
  */
 import * as fs from 'node:fs';
@@ -27,6 +27,7 @@ import { saveMask } from '@fish-tuning/mask/node';
 import { CACHE_MODES, OPTIMIZERS, SCHEDULES, evaluateLoss, findCheckpoint, train, type CacheMode, type OptimizerName, type ScheduleName, type StepRecord, type TrainExample } from '@fish-tuning/trainer';
 import { selectBackend } from '../backend.js';
 import { loadTargetModel, readFisherRows } from './fisher.js';
+import { loadModelWithTokenizer, taskExamples } from './train-task.js';
 import { processIO, type CliIO } from '../io.js';
 
 export const MASK_CHOICES = ['none', ...MASK_SELECTIONS] as const;
@@ -37,6 +38,9 @@ export interface TrainCliOptions {
   data?: string;
   task?: string;
   evalData?: string;
+  dataDir?: string;
+  limit?: string;
+  evalLimit?: string;
   method: string;
   rank?: string;
   alpha?: string;
@@ -147,7 +151,10 @@ export function registerTrain(program: Command, io: CliIO): void {
     .description('Fisher → FISH mask → masked PEFT training → evaluation; writes a PEFT-format adapter, mask, Fisher, checkpoint, log.jsonl, metrics.json')
     .requiredOption('--model <path>', 'llama2.c checkpoint (file or dir) or Hugging Face dir (Llama, BERT)')
     .option('--data <file>', 'training JSONL rows: input_ids, labels|label, attention_mask?, token_type_ids?')
-    .option('--task <name>', 'glue/<name> or gsm8k (not wired yet: use --data)')
+    .option('--task <name>', 'glue/<name> (sst2, cola, mrpc, stsb, rte, wnli) or gsm8k, tokenized with the model’s tokenizer')
+    .option('--data-dir <dir>', 'local dataset root for --task (GLUE: <dir>/<task>/…; GSM8K: the dir with train.jsonl); GLUE downloads when absent')
+    .option('--limit <n>', 'use only the first n training rows')
+    .option('--eval-limit <n>', 'use only the first n validation rows (--task)')
     .option('--eval-data <file>', 'validation JSONL (same format); evaluated every --eval-every steps or per epoch')
     .requiredOption('--method <name>', `PEFT method: ${METHODS.join(' | ')}`)
     .option('--rank <r>', 'LoRA/DoRA rank r')
@@ -187,11 +194,10 @@ export function registerTrain(program: Command, io: CliIO): void {
       // Validate every flag before loading anything.
       const method = oneOf(o.method, METHODS, '--method');
       const maskHow = oneOf(o.mask, MASK_CHOICES, '--mask');
-      if (o.task !== undefined) {
-        if (!/^glue\/\w+$|^gsm8k$/.test(o.task)) throw new FishTuningError(`unknown task '${o.task}'; accepted: glue/<name>, gsm8k`, { option: '--task' });
-        throw new FishTuningError('--task is not wired to the dataset packages yet; tokenize to JSONL and pass --data', { option: '--task' });
-      }
-      if (!o.data) throw new FishTuningError('give --data FILE.jsonl (or --task)', { option: '--data' });
+      if (o.task !== undefined && !/^glue\/\w+$|^gsm8k$/.test(o.task)) throw new FishTuningError(`unknown task '${o.task}'; accepted: glue/<name>, gsm8k`, { option: '--task' });
+      if ((o.task === undefined) === (o.data === undefined)) throw new FishTuningError('give exactly one of --data FILE.jsonl and --task', { option: '--data' });
+      const limit = o.limit === undefined ? undefined : int(o.limit, '--limit');
+      const evalLimit = o.evalLimit === undefined ? undefined : int(o.evalLimit, '--eval-limit');
       if (maskHow === 'none' && (o.ratio !== undefined || o.count !== undefined)) throw new FishTuningError("--mask none trains every entry; drop --ratio/--count", { option: '--mask' });
       if (maskHow !== 'none' && (o.ratio === undefined) === (o.count === undefined)) throw new FishTuningError(`--mask ${maskHow} needs exactly one of --ratio and --count`, { option: '--ratio' });
       const ratio = o.ratio === undefined ? undefined : num(o.ratio, '--ratio', (n) => n > 0 && n <= 1, 'a number in (0, 1]');
@@ -222,12 +228,23 @@ export function registerTrain(program: Command, io: CliIO): void {
 
       ensureTuners();
       const tuner = getTuner(method);
-      const model = await loadTargetModel(o.model, { seed, ...(numLabels ? { numLabels } : {}) });
+      const loaded = o.task
+        ? await loadModelWithTokenizer(o.model, { seed, ...(numLabels ? { numLabels } : {}) })
+        : { model: await loadTargetModel(o.model, { seed, ...(numLabels ? { numLabels } : {}) }), tokenizer: null };
+      const model = loaded.model;
       let adapter: PeftAdapter | null = null;
       let masks: Map<string, tf.Tensor> | null = null;
       try {
-        const rows = readFisherRows(o.data, model.task) as TrainExample[];
-        const evalRows = o.evalData ? (readFisherRows(o.evalData, model.task) as TrainExample[]) : null;
+        let rows: TrainExample[];
+        let evalRows: TrainExample[] | null = o.evalData ? (readFisherRows(o.evalData, model.task) as TrainExample[]) : null;
+        if (o.task) {
+          const fromTask = await taskExamples(o.task, model, loaded.tokenizer!, { ...(o.dataDir ? { dataDir: o.dataDir } : {}), limit, evalLimit });
+          rows = fromTask.train;
+          evalRows ??= fromTask.validation;
+        } else {
+          rows = readFisherRows(o.data!, model.task) as TrainExample[];
+          if (limit !== undefined) rows = rows.slice(0, limit);
+        }
         adapter = tuner.inject(model, tuner.config(methodOptions(method, o), model), new Rng(seed));
         fs.mkdirSync(out, { recursive: true });
         if (resumeFrom && resumeFrom !== out) {
@@ -254,7 +271,7 @@ export function registerTrain(program: Command, io: CliIO): void {
             io.err(`fisher: ${samples} samples over ${candidates.length} tensors (${total} entries)\n`);
             const fisher = await computeFisher(model, candidates, exampleData(rows as never, { task: model.task }), { samples, seed });
             try {
-              await saveFisher(path.join(out, FISHER_SIDECAR_NAME), fisher, { peft_method: method, model: o.model, data: o.data });
+              await saveFisher(path.join(out, FISHER_SIDECAR_NAME), fisher, { peft_method: method, model: o.model, data: o.data ?? o.task! });
               scores = new Map([...fisher.scores].map(([n, t]) => [n, { shape: [...t.shape], data: t.dataSync() as Float32Array }]));
             } finally {
               fisher.dispose();

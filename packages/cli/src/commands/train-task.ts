@@ -1,0 +1,59 @@
+/**
+ * `fish-tune train --task glue/<name> | gsm8k`: loads the split with the dataset packages and tokenizes it
+ * with the model's own tokenizer — prompt + answer with the prompt's labels at -100 for a causal LM (the
+ * task's decoder template / the GSM8K SFT template), `[CLS] a [SEP] b [SEP]` with the class id for BERT.
+ * @module
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { FishTuningError, type PeftTargetModel, type TextTokenizer } from '@fish-tuning/core';
+import { readJsonFile } from '@fish-tuning/core/node';
+import { loadHfBert, loadLlamaModel } from '@fish-tuning/models';
+import { encodeForDecoder, encodeForEncoder, glueTask, type GlueSplit } from '@fish-tuning/datasets-glue';
+import { loadGlue } from '@fish-tuning/datasets-glue/node';
+import { encodeGsm8k } from '@fish-tuning/datasets-gsm8k';
+import { loadGsm8k } from '@fish-tuning/datasets-gsm8k/node';
+import type { TrainExample } from '@fish-tuning/trainer';
+
+/** The model and its tokenizer (errors name --model when the directory has none). */
+export async function loadModelWithTokenizer(source: string, options: { seed: number; numLabels?: number }): Promise<{ model: PeftTargetModel; tokenizer: TextTokenizer }> {
+  const configFile = path.join(source, 'config.json');
+  if (fs.existsSync(configFile) && (await readJsonFile<{ model_type?: string }>(configFile)).model_type === 'bert') {
+    const { model, tokenizer } = await loadHfBert(source, { seed: options.seed, ...(options.numLabels ? { numLabels: options.numLabels } : {}) });
+    if (!tokenizer) throw new FishTuningError('no tokenizer (vocab.txt or tokenizer.json) next to the model; --task needs one', { file: source, option: '--model' });
+    return { model, tokenizer: tokenizer as unknown as TextTokenizer };
+  }
+  const { model, tokenizer } = await loadLlamaModel(source);
+  if (!tokenizer) {
+    model.dispose();
+    throw new FishTuningError('no tokenizer next to the model; --task needs one', { file: source, option: '--model' });
+  }
+  return { model, tokenizer: tokenizer as TextTokenizer };
+}
+
+/** Training and validation examples of `task` ('glue/<name>' or 'gsm8k'), at most `limit` training rows. */
+export async function taskExamples(
+  task: string,
+  model: PeftTargetModel,
+  tokenizer: TextTokenizer,
+  options: { dataDir?: string; limit?: number; evalLimit?: number },
+): Promise<{ train: TrainExample[]; validation: TrainExample[] | null }> {
+  if (task === 'gsm8k') {
+    if (model.task !== 'causal-lm') throw new FishTuningError('gsm8k needs a causal LM (Llama) model', { option: '--task' });
+    if (!options.dataDir) throw new FishTuningError('gsm8k needs --data-dir (the directory with train.jsonl)', { option: '--data-dir' });
+    const rows = await loadGsm8k({ split: 'train', dataDir: options.dataDir, ...(options.limit ? { limit: options.limit } : {}) });
+    return { train: rows.map((r) => encodeGsm8k(r, tokenizer)), validation: null };
+  }
+  const name = task.replace(/^glue\//, '');
+  const spec = glueTask(name);
+  const load = async (split: GlueSplit, limit?: number) =>
+    loadGlue({ task: spec, split, ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(limit ? { limit } : {}) });
+  const encode = (rows: Awaited<ReturnType<typeof load>>): TrainExample[] =>
+    model.task === 'causal-lm'
+      ? rows.map((r) => encodeForDecoder(spec, r, tokenizer))
+      : rows.map((r) => {
+          const f = encodeForEncoder(spec, r, tokenizer);
+          return { inputIds: f.inputIds, attentionMask: f.attentionMask, tokenTypeIds: f.tokenTypeIds, labels: f.label };
+        });
+  return { train: encode(await load('train', options.limit)), validation: encode(await load('validation', options.evalLimit)) };
+}
