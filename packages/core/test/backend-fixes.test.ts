@@ -71,3 +71,22 @@ describe('UnsortedSegmentSum (gradient of gather)', () => {
     tf.dispose([table, idx, up, grads[table.name]]);
   });
 });
+
+describe('shared-data Identity (wasm)', () => {
+  it('clones share data safely: disposing either side keeps the other intact, assign does not alias', async () => {
+    const x = tf.tensor1d([1, 2, 3]);
+    const y = tf.clone(x);
+    x.dispose();
+    expect(Array.from(await y.data())).toEqual([1, 2, 3]);
+    const v = tf.variable(tf.tensor1d([5, 6]));
+    const snapshot = tf.clone(v);
+    v.assign(tf.tensor1d([7, 8]));
+    expect(Array.from(await snapshot.data())).toEqual([5, 6]);
+    expect(Array.from(await v.data())).toEqual([7, 8]);
+    const before = tf.memory().numBytes;
+    const c = tf.clone(y);
+    c.dispose();
+    expect(tf.memory().numBytes).toBe(before);
+    tf.dispose([y, v, snapshot]);
+  });
+});
