@@ -14,7 +14,8 @@ export interface LoraFields {
   lora_alpha: number;
   lora_dropout: number;
   target_modules: ModuleSelector;
-  exclude_modules: ModuleSelector | null;
+  /** Written only when set: PEFT < 0.14 rejects configs that contain this key. */
+  exclude_modules?: ModuleSelector | null;
   layers_to_transform: number[] | null;
   layers_pattern: string | null;
   bias: 'none';
@@ -25,7 +26,8 @@ export interface LoraFields {
   modules_to_save: string[] | null;
   rank_pattern: Record<string, number>;
   alpha_pattern: Record<string, number>;
-  lora_bias: false;
+  /** Never written (always false here): PEFT < 0.14 rejects configs that contain this key. */
+  lora_bias?: false;
   revision: string | null;
 }
 
@@ -119,7 +121,7 @@ export function loraConfig(options: LoraOptions = {}, model?: Pick<PeftTargetMod
     lora_alpha: alpha,
     lora_dropout: dropout,
     target_modules: Array.isArray(targets) ? [...targets] : (targets as string),
-    exclude_modules: options.exclude_modules ?? null,
+    ...(options.exclude_modules ? { exclude_modules: options.exclude_modules } : {}),
     layers_to_transform: layers,
     layers_pattern: options.layers_pattern ?? null,
     bias: 'none',
@@ -131,7 +133,6 @@ export function loraConfig(options: LoraOptions = {}, model?: Pick<PeftTargetMod
     modules_to_save: options.modules_to_save ?? (model && (model.task === 'classification' || model.task === 'regression') ? ['classifier', 'score'] : null),
     rank_pattern: {},
     alpha_pattern: {},
-    lora_bias: false,
   };
 }
 
