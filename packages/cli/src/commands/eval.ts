@@ -14,7 +14,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Command } from 'commander';
 import { FishTuningError, type PeftAdapter, type PeftTargetModel } from '@fish-tuning/core';
 import { readAdapterDir } from '@fish-tuning/core/node';
-import { loadLlama2c } from '@fish-tuning/models';
+import { loadLlamaModel } from '@fish-tuning/models';
 import { applyLoraOrDoraFiles } from '@fish-tuning/dora';
 import { selectBackend } from '../backend.js';
 import type { CliIO } from '../io.js';
@@ -149,9 +149,9 @@ export async function evalLoss(model: PeftTargetModel, rows: readonly TokenRow[]
   return { task: 'loss', examples: rows.length, tokens, mean_loss: sumMean / rows.length, token_loss: tokens ? sumTokens / tokens : 0 };
 }
 
-/** Loads a model directory/file. llama2.c checkpoints today; the models package decides the format. */
+/** Loads a causal LM: a Hugging Face Llama directory (config.json) or a llama2.c checkpoint (dir or .bin). */
 export async function loadEvalModel(path: string): Promise<PeftTargetModel> {
-  const { model } = await loadLlama2c(path);
+  const { model } = await loadLlamaModel(path);
   return model;
 }
 
@@ -166,7 +166,7 @@ export function registerEval(program: Command, io: CliIO): void {
   program
     .command('eval')
     .description('evaluate a model (optionally with a PEFT adapter) on a data file')
-    .requiredOption('--model <path>', 'model directory or checkpoint file (llama2.c)')
+    .requiredOption('--model <path>', 'Llama model: Hugging Face directory, llama2.c directory or .bin')
     .option('--init-adapter <dir>', 'PEFT adapter directory (adapter_config.json + adapter_model.safetensors)')
     .requiredOption('--data <file>', 'JSONL rows with input_ids (and optional labels, attention_mask)')
     .option('--task <name>', `what to measure: ${Object.keys(TASKS).join(' | ')}`, 'loss')
