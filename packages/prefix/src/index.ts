@@ -4,6 +4,6 @@
  */
 export { prefixConfig, checkPrefixFileConfig, type PrefixConfig, type PrefixOptions } from './config.js';
 export { PrefixEncoder, type PrefixProjection } from './layer.js';
-export { PrefixAdapter, injectPrefix, PROMPT_EMBEDDINGS } from './inject.js';
+export { PrefixAdapter, injectPrefix, promptLearningHeadName, PROMPT_EMBEDDINGS } from './inject.js';
 export { prefixParameterCount, prefixProjectionParameterCount } from './count.js';
 export { prefixTuner, registerPrefix, type PrefixTuner } from './tuner.js';

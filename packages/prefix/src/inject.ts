@@ -5,11 +5,19 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { assignStateDict, FishTuningError, type DecodedTensor, type PeftAdapter, type PeftTargetModel, type Rng, type TrainableParameter } from '@fish-tuning/core';
+import { assignStateDict, FishTuningError, PEFT_PREFIX, type DecodedTensor, type PeftAdapter, type PeftTargetModel, type Rng, type TrainableParameter } from '@fish-tuning/core';
 import type { PrefixConfig } from './config.js';
 import { PrefixEncoder } from './layer.js';
 
 export const PROMPT_EMBEDDINGS = 'prompt_embeddings';
+
+/**
+ * PEFT's key for a saved head under prompt learning: there the PeftModel's base_model *is* the transformers
+ * model (no LoraModel `.model` in between), so `base_model.model.classifier.weight` becomes `base_model.classifier.weight`.
+ */
+export function promptLearningHeadName(name: string): string {
+  return name.startsWith(PEFT_PREFIX) ? `base_model.${name.slice(PEFT_PREFIX.length)}` : name;
+}
 
 export class PrefixAdapter implements PeftAdapter<PrefixConfig> {
   readonly targetedModules: readonly string[];
@@ -43,7 +51,7 @@ export class PrefixAdapter implements PeftAdapter<PrefixConfig> {
   /** `prompt_embeddings` (in the projection form a new tensor: the MLP's output) and the head, if saved. */
   stateDict(): Map<string, tf.Tensor> {
     const out = new Map<string, tf.Tensor>([[PROMPT_EMBEDDINGS, this.encoder.prompt_embeddings ?? this.encoder.table()]]);
-    for (const p of this.headParameters()) out.set(p.name, p.variable);
+    for (const p of this.headParameters()) out.set(promptLearningHeadName(p.name), p.variable);
     return out;
   }
 
@@ -51,7 +59,7 @@ export class PrefixAdapter implements PeftAdapter<PrefixConfig> {
     if (!this.encoder.prompt_embeddings) {
       throw new FishTuningError('a prefix_projection adapter cannot take a saved table; load it with loadPrefixAdapter (direct form, as PEFT in inference mode)', { file, tensor: PROMPT_EMBEDDINGS });
     }
-    assignStateDict(new Map([[PROMPT_EMBEDDINGS, this.encoder.prompt_embeddings]]), tensors, file, new Map(this.headParameters().map((p) => [p.name, p.variable])));
+    assignStateDict(new Map([[PROMPT_EMBEDDINGS, this.encoder.prompt_embeddings]]), tensors, file, new Map(this.headParameters().map((p) => [promptLearningHeadName(p.name), p.variable])));
   }
 
   dispose(): void {

@@ -10,3 +10,4 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const LLAMA2C_REFERENCE = fs.readFileSync(path.join(here, 'llama2c_reference.py'), 'utf8');
 export const PEFT_LOAD = fs.readFileSync(path.join(here, 'peft_load.py'), 'utf8');
+export const PEFT_LOAD_BERT = fs.readFileSync(path.join(here, 'peft_load_bert.py'), 'utf8');

@@ -10,7 +10,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { assignStateDict, layerIndexOf, peftTensorName, type DecodedTensor, type PeftAdapter, type PeftTargetModel, type Rng, type TrainableParameter } from '@fish-tuning/core';
 import { injectLora, type LoraAdapter } from '@fish-tuning/lora';
 import { injectAdapter, type BottleneckAdapter } from '@fish-tuning/adapter';
-import { PrefixAdapter } from '@fish-tuning/prefix';
+import { PrefixAdapter, PROMPT_EMBEDDINGS } from '@fish-tuning/prefix';
 import type { UnipeltConfig } from './config.js';
 import { Gate } from './gate.js';
 import { GatedLoraLinear, GatedPrefix } from './layer.js';
@@ -68,7 +68,8 @@ export class UnipeltAdapter implements PeftAdapter<UnipeltConfig> {
   stateDict(): Map<string, tf.Tensor> {
     const out = new Map<string, tf.Tensor>();
     for (const part of [this.lora.trainableParameters(), this.adapter.trainableParameters(), this.gateParameters(), this.headParameters()]) for (const p of part) out.set(p.name, p.variable);
-    for (const [name, t] of this.prefix.stateDict()) out.set(name, t);
+    // Only the table: the head is saved once, under this adapter's (LoRA-style) name.
+    out.set(PROMPT_EMBEDDINGS, this.prefix.encoder.prompt_embeddings ?? this.prefix.encoder.table());
     return out;
   }
 
@@ -76,7 +77,7 @@ export class UnipeltAdapter implements PeftAdapter<UnipeltConfig> {
     const prefixVar = this.prefix.encoder.prompt_embeddings;
     const params = [...this.lora.trainableParameters(), ...this.adapter.trainableParameters(), ...this.gateParameters()];
     const vars = new Map(params.map((p) => [p.name, p.variable]));
-    if (prefixVar) vars.set('prompt_embeddings', prefixVar);
+    if (prefixVar) vars.set(PROMPT_EMBEDDINGS, prefixVar);
     assignStateDict(vars, tensors, file, new Map(this.headParameters().map((p) => [p.name, p.variable])));
   }
 
