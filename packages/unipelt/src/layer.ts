@@ -6,7 +6,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { dropout, type ForwardContext, type KeyValuePrefix, type Linear, type PrefixSource } from '@fish-tuning/core';
+import { dropout, FishTuningError, type ForwardContext, type KeyValuePrefix, type Linear, type PrefixSource } from '@fish-tuning/core';
 import { LoraLinear, type LoraLayerOptions } from '@fish-tuning/lora';
 import type { PrefixEncoder } from '@fish-tuning/prefix';
 import { Gate } from './gate.js';
@@ -25,6 +25,11 @@ export class GatedLoraLinear extends LoraLinear {
       const y = this.base_layer.forward(x, ctx);
       return tf.add(y, tf.mul(this.gate.value(x), this.loraBranch(dropout(x, this.dropoutRate, ctx))));
     });
+  }
+
+  /** A gated update depends on the input, so it cannot be folded into the weight. */
+  override mergedWeight(): tf.Tensor2D {
+    throw new FishTuningError('a UniPELT (gated) LoRA layer cannot be merged: its gate depends on the input', { option: 'merge' });
   }
 
   override dispose(): number {
