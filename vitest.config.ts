@@ -6,7 +6,7 @@ export default defineConfig({
   resolve: { conditions: ['@fish-tuning/source'] },
   ssr: { resolve: { conditions: ['@fish-tuning/source'] } },
   test: {
-    include: ['packages/*/test/**/*.test.ts'],
+    include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
     testTimeout: 300_000,
     hookTimeout: 300_000,
     pool: 'forks',

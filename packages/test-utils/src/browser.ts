@@ -2,6 +2,7 @@
  * Runs a TypeScript entry in headless Chromium with WebGPU (Debian's chromium, SwiftShader adapter):
  * bundles it with esbuild (workspace packages from source), serves it on 127.0.0.1, and returns what
  * the page assigns to `window.__fishResult` (a promise of JSON-able data). Never downloads a browser.
+ * Optionally serves read-only directories (e.g. a model) under URL prefixes.
  * @module
  */
 import * as fs from 'node:fs';
@@ -16,7 +17,27 @@ export function hasChromium(): boolean {
   return fs.existsSync(CHROMIUM_PATH);
 }
 
-export async function runInChromium<T = unknown>(entry: string, timeoutMs = 240_000): Promise<T> {
+export interface RunInChromiumOptions {
+  timeoutMs?: number;
+  /** URL prefix (e.g. '/model/') → directory whose files are served read-only under it (GET only, no listing). */
+  serve?: Record<string, string>;
+}
+
+/** The file under one of `serve`'s directories that `url` names, or null (never escapes the directory). */
+function servedFile(url: string, serve: Record<string, string>): string | null {
+  const pathname = decodeURIComponent(new URL(url, 'http://x').pathname);
+  for (const [prefix, dir] of Object.entries(serve)) {
+    if (!pathname.startsWith(prefix)) continue;
+    const root = path.resolve(dir);
+    const file = path.resolve(root, pathname.slice(prefix.length));
+    if (!file.startsWith(root + path.sep)) return null;
+    return fs.existsSync(file) && fs.statSync(file).isFile() ? file : null;
+  }
+  return null;
+}
+
+export async function runInChromium<T = unknown>(entry: string, options: number | RunInChromiumOptions = {}): Promise<T> {
+  const { timeoutMs = 240_000, serve = {} } = typeof options === 'number' ? { timeoutMs: options } : options;
   const esbuild = await import('esbuild');
   const { chromium } = await import('playwright-core');
   const bundle = await esbuild.build({
@@ -31,9 +52,16 @@ export async function runInChromium<T = unknown>(entry: string, timeoutMs = 240_
   const js = bundle.outputFiles[0].text;
   const html = '<!doctype html><meta charset="utf-8"><script type="module" src="/entry.js"></script>';
   const server = http.createServer((req, res) => {
+    const file = Object.keys(serve).length ? servedFile(req.url ?? '/', serve) : null;
     if (req.url === '/entry.js') {
       res.writeHead(200, { 'content-type': 'text/javascript' });
       res.end(js);
+    } else if (file) {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      fs.createReadStream(file).pipe(res);
+    } else if (Object.keys(serve).some((prefix) => (req.url ?? '').startsWith(prefix))) {
+      res.writeHead(404);
+      res.end();
     } else {
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end(html);
