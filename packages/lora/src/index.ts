@@ -12,7 +12,7 @@ export { injectLora, createLoraLayer, loraTuner, type LoraLayerFactory } from '.
 export { deltaWeight, mergeLayer, unmergeLayer, mergeAdapter, unmergeAdapter } from './merge.js';
 export { kaimingUniform, gaussian, initLoraPair } from './init.js';
 export { pissaInit, type PissaInit } from './pissa.js';
-export { truncatedSvd, type TruncatedSvd } from './svd.js';
+export { truncatedSvd, fullSvd, subspaceSvd, type TruncatedSvd } from './svd.js';
 export { loraConfigFromJson, applyLoraFiles } from './files.js';
 export { loraParameterCount, countLoraParameters, type LinearShape, type ParameterReport } from './count.js';
 

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Linear, Rng, getSubmodule, ADAPTER_CONFIG_NAME, ADAPTER_WEIGHTS_NAME } from '@fish-tuning/core';
 import { readSafetensorsFile } from '@fish-tuning/core/node';
 import { expectAllClose, pythonHas, runPython } from '@fish-tuning/test-utils';
-import { LoraLinear, injectLora, loraConfig, loraTuner, mergeAdapter, unmergeAdapter, truncatedSvd } from '../src/index.js';
+import { LoraLinear, injectLora, loraConfig, loraTuner, mergeAdapter, unmergeAdapter, truncatedSvd, fullSvd, subspaceSvd } from '../src/index.js';
 import { loadLoraAdapter, saveLoraAdapter } from '../src/node.js';
 import { IDS, ToyModel } from './toy.js';
 
@@ -111,6 +111,29 @@ print(json.dumps({'a': A.ravel().tolist(), 'b': B.ravel().tolist(), 'res': (W - 
     const rec = new Float64Array(20);
     for (let i = 0; i < 4; i++) for (let j = 0; j < 5; j++) for (let k = 0; k < 4; k++) rec[i * 5 + j] += u[i * 4 + k] * s[k] * vt[k * 5 + j];
     expectAllClose(rec, data, 1e-10, 1e-10, 'U S Vt');
+  });
+
+  it('subspace iteration (used above 128) gives the full SVD\'s top triplets', () => {
+    const rng = new Rng(8);
+    const [m, n, k] = [200, 150, 4];
+    const data = Float64Array.from({ length: m * n }, () => rng.normal());
+    for (let c = 0; c < 6; c++) {
+      const a = Array.from({ length: m }, () => rng.normal());
+      const b = Array.from({ length: n }, () => rng.normal());
+      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) data[i * n + j] += (5 / (c + 1)) * a[i] * b[j];
+    }
+    const it = subspaceSvd(data, m, n, k)!;
+    expect(it).not.toBeNull();
+    const full = fullSvd(data, m, n, k);
+    expectAllClose(it.s, full.s, 1e-9, 0, 'singular values');
+    for (let c = 0; c < k; c++) {
+      const sign = Math.sign(it.vt[c * n]) === Math.sign(full.vt[c * n]) ? 1 : -1;
+      expectAllClose(Array.from({ length: n }, (_, j) => sign * it.vt[c * n + j]), Array.from(full.vt.slice(c * n, c * n + n)), 1e-6, 1e-9, `v ${c}`);
+      expectAllClose(Array.from({ length: m }, (_, i) => sign * it.u[i * k + c]), Array.from({ length: m }, (_, i) => full.u[i * k + c]), 1e-6, 1e-9, `u ${c}`);
+    }
+    // The wide case goes through W Wᵀ instead.
+    const wide = subspaceSvd(Float64Array.from({ length: n * m }, (_, idx) => data[(idx % m) * n + Math.floor(idx / m)]), n, m, k)!;
+    expectAllClose(wide.s, full.s, 1e-9, 0, 'singular values of Wᵀ');
   });
 
   it('merge then unmerge: outputs equal the unmerged forward (≤1e-5) and the base weight comes back', () => {
