@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { FishTuningError, type ModelBatch, type PeftTargetModel, type TrainableParameter } from '@fish-tuning/core';
-import { collate, disposeBatch, type TrainExample } from './batching.js';
+import { collate, disposeBatch, microBatches, type TrainExample } from './batching.js';
 
 /** Where cached rows live. `set` returns false (and stores nothing) when the byte budget is spent. */
 export interface ActivationStore {
@@ -97,54 +97,85 @@ export function frozenPrefixLayer(model: PeftTargetModel, params: readonly Train
 }
 
 export class FrozenPrefixCache {
+  /** Requests served from the store. */
   hits = 0;
-  misses = 0;
+  /** Rows computed by forwardBottom, and the number of forwardBottom passes. */
+  computed = 0;
+  passes = 0;
+  /** Canonical groups of dataset indices that are always computed together (see {@link hidden}). */
+  private readonly chunks: number[][];
+  private readonly chunkOf: Int32Array;
 
+  /**
+   * @param dataset every training example (index = id used by {@link hidden})
+   * @param maxTokens token budget of one bottom pass (padded count × longest)
+   */
   constructor(
     readonly model: PeftTargetModel,
     readonly fromLayer: number,
     readonly store: ActivationStore,
+    readonly dataset: readonly TrainExample[],
+    maxTokens: number,
     readonly padTokenId = 0,
   ) {
     if (!model.forwardBottom || !model.forwardTop) throw new FishTuningError('the model has no forwardBottom/forwardTop hooks', { option: 'activationCache' });
+    this.chunks = microBatches(
+      dataset.map((e, id) => ({ inputIds: e.inputIds, id })),
+      maxTokens,
+    ).map((group) => group.map((e) => e.id));
+    this.chunkOf = new Int32Array(dataset.length);
+    this.chunks.forEach((c, i) => c.forEach((id) => (this.chunkOf[id] = i)));
   }
 
-  /** Input of layer `fromLayer` for `examples` (dataset indices `ids`), padded to the longest: [b, t, d]. */
-  hidden(examples: readonly TrainExample[], ids: readonly number[]): tf.Tensor3D {
-    const rows: Float32Array[] = new Array(examples.length);
-    const missing: number[] = [];
-    examples.forEach((_, i) => {
-      const cached = this.store.get(ids[i]);
-      if (cached) rows[i] = cached;
-      else missing.push(i);
-    });
-    this.hits += examples.length - missing.length;
-    this.misses += missing.length;
-    let d = this.model.dims.hiddenSize;
-    if (missing.length) {
-      const sub = missing.map((i) => examples[i]);
-      const batch: ModelBatch = collate(sub.map((e) => ({ ...e, labels: undefined })), this.model.task, this.padTokenId);
-      let flat: Float32Array;
-      let t: number;
-      try {
-        const h = this.model.forwardBottom!(batch, this.fromLayer);
-        t = h.shape[1]!;
-        d = h.shape[2]!;
-        flat = h.dataSync() as Float32Array;
-        h.dispose();
-      } finally {
-        disposeBatch(batch);
-      }
-      missing.forEach((i, j) => {
-        const len = examples[i].inputIds.length;
-        const own = flat.slice(j * t * d, (j * t + len) * d);
-        rows[i] = own;
-        this.store.set(ids[i], own);
-      });
+  /** Bottom rows of every example of canonical chunk `c`, each at its own length. */
+  private computeChunk(c: number): Map<number, Float32Array> {
+    const ids = this.chunks[c];
+    this.passes += 1;
+    this.computed += ids.length;
+    const batch: ModelBatch = collate(ids.map((id) => ({ ...this.dataset[id], labels: undefined })), this.model.task, this.padTokenId);
+    let flat: Float32Array;
+    let t: number;
+    let d: number;
+    try {
+      const h = this.model.forwardBottom!(batch, this.fromLayer);
+      [, t, d] = h.shape as [number, number, number];
+      flat = h.dataSync() as Float32Array;
+      h.dispose();
+    } finally {
+      disposeBatch(batch);
     }
-    const T = Math.max(...examples.map((e) => e.inputIds.length));
-    const out = new Float32Array(examples.length * T * d);
+    const out = new Map<number, Float32Array>();
+    ids.forEach((id, j) => {
+      const rows = flat.slice(j * t * d, (j * t + this.dataset[id].inputIds.length) * d);
+      out.set(id, rows);
+      this.store.set(id, rows);
+    });
+    return out;
+  }
+
+  /**
+   * Input of layer `fromLayer` for the dataset examples `ids`, padded to the longest: [b, t, d].
+   * A missing example is computed with its whole canonical chunk (fixed at construction, independent of
+   * the batch it arrives in), so its cached bits never depend on data order — a resumed run that refills
+   * the cache at a different step gets exactly the rows of the uninterrupted run.
+   */
+  hidden(ids: readonly number[]): tf.Tensor3D {
+    const rows: Float32Array[] = new Array(ids.length);
+    const fresh = new Map<number, Float32Array>();
+    ids.forEach((id, i) => {
+      const cached = this.store.get(id) ?? fresh.get(id);
+      if (cached) {
+        rows[i] = cached;
+        this.hits += 1;
+        return;
+      }
+      for (const [k, v] of this.computeChunk(this.chunkOf[id])) fresh.set(k, v);
+      rows[i] = fresh.get(id)!;
+    });
+    const d = this.model.dims.hiddenSize;
+    const T = Math.max(...ids.map((id) => this.dataset[id].inputIds.length));
+    const out = new Float32Array(ids.length * T * d);
     rows.forEach((r, i) => out.set(r, i * T * d));
-    return tf.tensor3d(out, [examples.length, T, d]);
+    return tf.tensor3d(out, [ids.length, T, d]);
   }
 }

@@ -123,5 +123,6 @@ export interface TrainResult {
   tokens: number;
   optimizerStateBytes: number;
   resumedFrom: number | null;
-  cache: { layer: number; hits: number; misses: number; bytes: number } | null;
+  /** Frozen-prefix cache: first cached layer, store hits, rows computed, forwardBottom passes, bytes held. */
+  cache: { layer: number; hits: number; computed: number; passes: number; bytes: number } | null;
 }

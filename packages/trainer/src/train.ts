@@ -138,6 +138,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           cacheMode === 'disk'
             ? new DiskActivationStore(options.cacheDir ?? path.join(options.outDir ?? '.', 'activation-cache'), cacheBytes)
             : new MemoryActivationStore(cacheBytes),
+          examples,
+          maxTokens,
           options.padTokenId,
         );
 
@@ -203,7 +205,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         for (const micro of microBatches(tagged, maxTokens)) {
           tokens += micro.reduce((n, e) => n + exampleLength(e), 0);
           const batch: ModelBatch = collate(micro, model.task, options.padTokenId);
-          const hidden = cache ? cache.hidden(micro, micro.map((e) => e.id)) : null;
+          const hidden = cache ? cache.hidden(micro.map((e) => e.id)) : null;
           try {
             const { value, grads: g } = tf.variableGrads(() => {
               const per = hidden ? model.forwardTop!(hidden, batch, cache!.fromLayer, ctx) : model.perExampleLoss(batch, ctx);
@@ -280,7 +282,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       tokens: state.tokens,
       optimizerStateBytes: optimizer.stateBytes(),
       resumedFrom,
-      cache: cache ? { layer: cache.fromLayer, hits: cache.hits, misses: cache.misses, bytes: cache.store.bytes } : null,
+      cache: cache ? { layer: cache.fromLayer, hits: cache.hits, computed: cache.computed, passes: cache.passes, bytes: cache.store.bytes } : null,
     };
     if (options.outDir) await writeJsonFileAtomic(path.join(options.outDir, 'metrics.json'), result);
     return result;
