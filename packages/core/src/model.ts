@@ -43,12 +43,13 @@ export interface KeyValuePrefix {
 }
 
 /**
- * Supplies prefix keys/values to every attention layer (Prefix-tuning, UniPELT). `hidden` is the
- * layer's input [b, t, d] (UniPELT gates are computed from it).
+ * Supplies prefix keys/values to attention layers (Prefix-tuning, UniPELT). `hidden` is the layer's
+ * input [b, t, d] (UniPELT gates are computed from it). A layer without a prefix (a prefix in the top n
+ * layers only) gets null: it attends to the real tokens alone, whose positions still start at `length`.
  */
 export interface PrefixSource {
   readonly length: number;
-  prefixFor(layer: number, hidden: tf.Tensor, ctx?: ForwardContext): KeyValuePrefix;
+  prefixFor(layer: number, hidden: tf.Tensor, ctx?: ForwardContext): KeyValuePrefix | null;
 }
 
 export interface PeftTargetModel extends Module {

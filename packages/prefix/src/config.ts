@@ -5,7 +5,7 @@
  * num_attention_heads = kvHeads, because the prefix is a past_key_values entry per kv head.
  * @module
  */
-import { FishTuningError, type PeftConfigBase, type PeftTargetModel } from '@fish-tuning/core';
+import { FishTuningError, resolveLayers, type PeftConfigBase, type PeftTargetModel } from '@fish-tuning/core';
 
 export interface PrefixConfig extends PeftConfigBase {
   peft_type: 'PREFIX_TUNING';
@@ -17,6 +17,12 @@ export interface PrefixConfig extends PeftConfigBase {
   num_layers: number;
   encoder_hidden_size: number;
   prefix_projection: boolean;
+  /**
+   * fish-tuning extension: the layers that get a prefix (the paper's "top n layers"); absent = all, as
+   * in PEFT. Written only when set, and then the table holds one key/value block per listed layer —
+   * a layout Python PEFT (which has no per-layer prefix) cannot load.
+   */
+  layers_to_transform?: number[];
 }
 
 export interface PrefixOptions {
@@ -26,11 +32,13 @@ export interface PrefixOptions {
   prefix_projection?: boolean;
   /** Hidden width of that MLP (PEFT default: token_dim). */
   encoder_hidden_size?: number;
+  /** Layers that get a prefix: indices, 'top:n', 'all' (default), as core's resolveLayers reads them. */
+  layers?: string | readonly number[] | null;
   task_type?: string | null;
   base_model_name_or_path?: string | null;
 }
 
-const KNOWN = new Set(['num_virtual_tokens', 'prefix_projection', 'encoder_hidden_size', 'task_type', 'base_model_name_or_path']);
+const KNOWN = new Set(['num_virtual_tokens', 'prefix_projection', 'encoder_hidden_size', 'layers', 'task_type', 'base_model_name_or_path']);
 
 function positiveInt(value: unknown, option: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new FishTuningError(`expected a positive integer, got ${JSON.stringify(value)}`, { option });
@@ -49,6 +57,7 @@ export function prefixConfig(options: PrefixOptions, model: PeftTargetModel): Pr
   const { numKvHeads, headDim, numLayers } = model.dims;
   // BERT configs have no num_key_value_heads, so kvHeads = heads there and the rule is the identity.
   const tokenDim = numKvHeads * headDim;
+  const layers = resolveLayers(options.layers ?? null, numLayers, 'layers');
   return {
     peft_type: 'PREFIX_TUNING',
     task_type: options.task_type ?? (model.task === 'causal-lm' ? 'CAUSAL_LM' : model.task === 'encoder' ? 'FEATURE_EXTRACTION' : 'SEQ_CLS'),
@@ -61,13 +70,15 @@ export function prefixConfig(options: PrefixOptions, model: PeftTargetModel): Pr
     num_layers: numLayers,
     encoder_hidden_size: positiveInt(options.encoder_hidden_size ?? tokenDim, 'encoder_hidden_size'),
     prefix_projection: options.prefix_projection ?? false,
+    ...(layers && layers.length < numLayers ? { layers_to_transform: layers } : {}),
   };
 }
 
 /** Checks a saved adapter_config.json against the model it is loaded into. */
 export function checkPrefixFileConfig(json: PeftConfigBase, model: PeftTargetModel, file?: string): PrefixConfig {
   if (json.peft_type !== 'PREFIX_TUNING') throw new FishTuningError(`expected peft_type 'PREFIX_TUNING', got ${JSON.stringify(json.peft_type)}`, { file, option: 'peft_type' });
-  const expected = prefixConfig({ num_virtual_tokens: json.num_virtual_tokens as number }, model);
+  const layers = json.layers_to_transform as number[] | undefined;
+  const expected = prefixConfig({ num_virtual_tokens: json.num_virtual_tokens as number, ...(layers ? { layers } : {}) }, model);
   for (const key of ['token_dim', 'num_attention_heads', 'num_layers'] as const) {
     if (json[key] !== expected[key]) throw new FishTuningError(`${key} ${JSON.stringify(json[key])} does not fit this model (expected ${expected[key]})`, { file, option: key });
   }

@@ -42,6 +42,8 @@ function uniform(shape: number[], fanIn: number, rng: Rng): tf.Tensor {
 export class PrefixEncoder extends Module implements PrefixSource {
   readonly length: number;
   readonly numLayers: number;
+  /** Layers with a prefix, in table-block order; null = every layer (block i is layer i). */
+  readonly layers: readonly number[] | null;
   readonly heads: number;
   readonly headDim: number;
   /** Direct form: [l, 2L·td]; null in the projection form. */
@@ -56,11 +58,12 @@ export class PrefixEncoder extends Module implements PrefixSource {
     super();
     this.length = config.num_virtual_tokens;
     this.numLayers = config.num_layers;
+    this.layers = config.layers_to_transform ?? null;
     this.heads = config.num_attention_heads;
     this.headDim = config.token_dim / config.num_attention_heads;
     const l = config.num_virtual_tokens;
     const td = config.token_dim;
-    const out = config.num_layers * 2 * td;
+    const out = (this.layers?.length ?? config.num_layers) * 2 * td;
     if (config.prefix_projection && !direct) {
       const enc = config.encoder_hidden_size;
       this.prompt_embeddings = null;
@@ -97,8 +100,10 @@ export class PrefixEncoder extends Module implements PrefixSource {
     });
   }
 
-  /** Layer i's key and value [b, heads, l, headDim] (not rotated: the model prepends them after RoPE). */
-  prefixFor(layer: number, hidden: tf.Tensor, _ctx?: ForwardContext): KeyValuePrefix {
+  /** Layer i's key and value [b, heads, l, headDim] (not rotated: the model prepends them after RoPE); null outside `layers`. */
+  prefixFor(layer: number, hidden: tf.Tensor, _ctx?: ForwardContext): KeyValuePrefix | null {
+    const block = this.layers ? this.layers.indexOf(layer) : layer;
+    if (block < 0) return null;
     return tf.tidy(() => {
       const b = hidden.shape[0];
       const { length: l, heads: h, headDim: hd } = this;
@@ -107,12 +112,12 @@ export class PrefixEncoder extends Module implements PrefixSource {
       const perSample = t.rank === 3;
       if (!perSample) t = tf.expandDims(t, 0);
       const n = t.shape[0];
-      const block = (k: number) => {
+      const slab = (k: number) => {
         const s = tf.slice(t, [0, 0, k * td], [n, l, td]);
         const heads = tf.transpose(tf.reshape(s, [n, l, h, hd]), [0, 2, 1, 3]);
         return perSample ? heads : tf.tile(heads, [b, 1, 1, 1]);
       };
-      return { key: block(2 * layer), value: block(2 * layer + 1) };
+      return { key: slab(2 * block), value: slab(2 * block + 1) };
     });
   }
 

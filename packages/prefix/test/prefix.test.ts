@@ -34,7 +34,8 @@ describe('prefixConfig', () => {
     const m = makers.llama();
     expect(() => prefixConfig({ num_virtual_tokens: 0 }, m)).toThrow(/option 'num_virtual_tokens'.*0/);
     expect(() => prefixConfig({ prefix_projection: 'yes' } as never, m)).toThrow(/option 'prefix_projection'/);
-    expect(() => prefixConfig({ layers: 'top:1' } as never, m)).toThrow(/option 'layers'/);
+    expect(() => prefixConfig({ layers: 'top:99' }, m)).toThrow(/option 'layers'.*99/);
+    expect(() => prefixConfig({ layer: 'top:1' } as never, m)).toThrow(/option 'layer'/);
   });
 });
 
@@ -45,7 +46,7 @@ describe('PrefixEncoder', () => {
       const c = prefixConfig({ num_virtual_tokens: 3, prefix_projection: projection, encoder_hidden_size: 5 }, m);
       const enc = new PrefixEncoder(c, new Rng(1));
       const hidden = tf.zeros([2, 4, 16]);
-      const got = [0, 1].flatMap((i) => { const p = enc.prefixFor(i, hidden); return [p.key, p.value]; });
+      const got = [0, 1].flatMap((i) => { const p = enc.prefixFor(i, hidden)!; return [p.key, p.value]; });
       const vars = Object.fromEntries(await Promise.all(enc.variables().map(async ([n, v]) => [n, { shape: v.shape, data: Array.from(await v.data()) }])));
       const ref = runPython<number[][]>(
         `import numpy as np
@@ -137,4 +138,32 @@ it('registers only on request', async () => {
   expect(registeredTuners()).not.toContain('prefix');
   mod.registerPrefix();
   expect(getTuner('prefix')).toBe(mod.prefixTuner);
+});
+
+describe('prefix in the top n layers only (fish-tuning extension)', () => {
+  it('prefixes the listed layers, leaves the others exactly as the bare model, and counts l·2·td per listed layer', async () => {
+    const model = createLlama({ vocabSize: 32, hiddenSize: 16, intermediateSize: 24, numHiddenLayers: 3, numAttentionHeads: 4, numKeyValueHeads: 2 }, 3);
+    const batch = { inputIds: tf.tensor2d([[1, 5, 7, 9], [2, 4, 0, 0]], undefined, 'int32'), attentionMask: tf.tensor2d([[1, 1, 1, 1], [1, 1, 0, 0]], undefined, 'int32') };
+    const config = prefixConfig({ num_virtual_tokens: 3, layers: 'top:1' }, model);
+    expect(config.layers_to_transform).toEqual([2]);
+    const adapter = injectPrefix(model, config, new Rng(1));
+    const [param] = adapter.trainableParameters();
+    expect(param.variable.size).toBe(prefixParameterCount(model.dims, 3, 1));
+    const x = tf.zeros([2, 4, 16]);
+    expect(adapter.encoder.prefixFor(0, x)).toBeNull();
+    expect(adapter.encoder.prefixFor(2, x)!.key.shape).toEqual([2, 2, 3, 4]);
+    const hiddenWith = model.forwardBottom!(batch, 2);
+    model.prefix = null;
+    const hiddenBare = model.forwardBottom!(batch, 2);
+    model.prefix = adapter.encoder;
+    // Layers 0–1 see no prefix but positions start at l = 3: RoPE makes attention depend only on relative
+    // positions, so the bottom hidden states equal the bare model's.
+    expectAllClose(await hiddenWith.data(), await hiddenBare.data(), 1e-5, 1e-6, 'hidden entering layer 2');
+    const withPrefix = await model.logits(batch).data();
+    model.prefix = null;
+    const bare = await model.logits(batch).data();
+    expect(Array.from(withPrefix)).not.toEqual(Array.from(bare));
+    adapter.dispose();
+    model.dispose();
+  });
 });

@@ -53,14 +53,17 @@ export class GatedPrefix implements PrefixSource {
     return this.encoder.length;
   }
 
-  prefixFor(layer: number, hidden: tf.Tensor, ctx?: ForwardContext): KeyValuePrefix {
+  prefixFor(layer: number, hidden: tf.Tensor, ctx?: ForwardContext): KeyValuePrefix | null {
+    const p = this.encoder.prefixFor(layer, hidden, ctx);
+    if (!p) return null;
     return tf.tidy(() => {
-      const p = this.encoder.prefixFor(layer, hidden, ctx);
       const g = this.gates[layer].value(hidden); // [b, 1, 2]
       const b = g.shape[0];
       const gk = tf.reshape(tf.slice(g, [0, 0, 0], [b, 1, 1]), [b, 1, 1, 1]);
       const gv = tf.reshape(tf.slice(g, [0, 0, 1], [b, 1, 1]), [b, 1, 1, 1]);
-      return { key: tf.mul(p.key, gk), value: tf.mul(p.value, gv) };
+      const gated = { key: tf.mul(p.key, gk), value: tf.mul(p.value, gv) };
+      tf.dispose([p.key, p.value]);
+      return gated;
     });
   }
 

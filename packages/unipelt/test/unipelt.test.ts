@@ -54,7 +54,7 @@ describe('gated parts', () => {
     const enc = new PrefixEncoder(prefixConfig({ num_virtual_tokens: 2 }, toy), new Rng(5));
     const gp = new GatedPrefix(enc, d);
     for (const g of gp.gates) for (const [, v] of g.variables()) v.assign(tf.randomNormal(v.shape, 0, 1, 'float32', 99));
-    const p = gp.prefixFor(1, x);
+    const p = gp.prefixFor(1, x)!;
     const data = async (t: tf.Tensor) => Array.from(await t.data());
     const ref = runPython<{ lora: number[]; ad: number[]; pk: number[]; pv: number[] }>(
       `import numpy as np
@@ -72,7 +72,7 @@ print(json.dumps({'lora':lo.ravel().tolist(),'ad':ad.ravel().tolist(),'pk':pk.ra
       {
         x: await data(x), W: await data(base.weight()), lgw: await data(lora.gate.weight), lgb: await data(lora.gate.bias), A: await data(lora.loraA), B: await data(lora.loraB),
         dw: await data(ad.downWeight), db: await data(ad.downBias!), uw: await data(ad.upWeight), ub: await data(ad.upBias!), agw: await data(adGate.weight), agb: await data(adGate.bias),
-        pgw: await data(gp.gates[1].weight), pgb: await data(gp.gates[1].bias), pk0: await data(enc.prefixFor(1, x).key), pv0: await data(enc.prefixFor(1, x).value),
+        pgw: await data(gp.gates[1].weight), pgb: await data(gp.gates[1].bias), pk0: await data(enc.prefixFor(1, x)!.key), pv0: await data(enc.prefixFor(1, x)!.value),
       },
     );
     expectAllClose(await lora.forward(x).data(), ref.lora, 1e-5, 1e-5, 'gated lora');

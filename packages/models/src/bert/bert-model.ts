@@ -72,10 +72,12 @@ export class BertModel extends Module {
     return tf.tidy(() => {
       const l = prefix?.length ?? 0;
       const bias = this.maskBias(batch, l);
+      // Layers outside a top-n prefix attend to the real tokens only.
+      const realOnlyBias = l > 0 ? this.maskBias(batch, 0) : bias;
       let h = hidden;
       for (let i = from; i < to; i++) {
         const kv = prefix ? prefix.prefixFor(i, h, ctx) : null;
-        h = this.encoder.layer[i].forward(h, bias, kv, ctx);
+        h = this.encoder.layer[i].forward(h, kv ? bias : realOnlyBias, kv, ctx);
       }
       return h;
     });

@@ -13,6 +13,8 @@ export class LlamaKvCache {
   readonly prefixValues: Array<tf.Tensor | null>;
   /** Number of real tokens cached. */
   length = 0;
+  /** Attention-prefix length fixed at the first call (0 without a prefix). */
+  prefixLength = 0;
 
   constructor(readonly numLayers: number) {
     this.keys = new Array(numLayers).fill(null);
@@ -43,5 +45,6 @@ export class LlamaKvCache {
       });
     }
     this.length = 0;
+    this.prefixLength = 0;
   }
 }

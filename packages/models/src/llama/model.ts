@@ -119,14 +119,17 @@ export class LlamaForCausalLM extends Module implements PeftTargetModel {
       throw new FishTuningError(`attentionMask shape ${JSON.stringify(attentionMask.shape)} does not match [${b}, ${past + t}]`, { option: 'attentionMask' });
     }
     const out = tf.tidy(() => {
-      const cachedPrefix = cache?.prefixKeys[0] ?? null;
-      const prefixLength: number = cachedPrefix ? (cachedPrefix.shape[2] as number) : (this.#prefix?.length ?? 0);
+      // The prefix length is fixed by the first call of a cached generation (HF past_key_values semantics).
+      if (cache && past === 0) cache.prefixLength = this.#prefix?.length ?? 0;
+      const prefixLength: number = cache ? cache.prefixLength : (this.#prefix?.length ?? 0);
       const { cos, sin } = ropeTables(prefixLength + past, t, this.#invFreq);
       const mask = attentionMaskFor(b, t, past, prefixLength, attentionMask);
+      // Layers outside a top-n prefix attend to the real tokens only.
+      const realOnlyMask = prefixLength > 0 ? attentionMaskFor(b, t, past, 0, attentionMask) : mask;
       let h = x;
       for (let i = from; i < to; i++) {
         const prefix = this.layerPrefix(i, h, b, prefixLength, cache, ctx);
-        h = this.model.layers[i].forward(h, { cos, sin, mask, prefix, cache, layerIndex: i, ctx });
+        h = this.model.layers[i].forward(h, { cos, sin, mask: prefix ? mask : realOnlyMask, prefix, cache, layerIndex: i, ctx });
       }
       return h;
     });
@@ -159,6 +162,7 @@ export class LlamaForCausalLM extends Module implements PeftTargetModel {
     if (cache?.prefixKeys[i]) return { key: cache.prefixKeys[i]!, value: cache.prefixValues[i]! };
     if (!this.#prefix || l === 0) return null;
     const p = this.#prefix.prefixFor(i, x, ctx);
+    if (!p) return null;
     const want = [b, this.config.numKeyValueHeads, l, headDimOf(this.config)];
     for (const [name, tensor] of [['key', p.key], ['value', p.value]] as const) {
       if (tensor.rank !== 4 || tensor.shape.some((d, k) => d !== want[k])) {
