@@ -8,8 +8,8 @@ import { adapterFiles, changedEntries, fetchBytes, fishLora, greedyText, loadLla
 
 (window as any).__fishResult = (async () => {
   // Small settings: SwiftShader's WebGPU is slow (see the README for timings).
-  const tokens = 20;
-  const steps = 10;
+  const tokens = 12;
+  const steps = 8;
   const sentences = ['The cat sat on the mat and purred.', 'Tom liked to eat red apples with his dog.'];
   const times: Record<string, number> = {};
   let t0 = performance.now();
@@ -25,13 +25,15 @@ import { adapterFiles, changedEntries, fetchBytes, fishLora, greedyText, loadLla
   lap('generate');
   const run = await fishLora(loaded, { sentences, steps, ratio: 0.1, lr: 1e-2, r: 4, loraAlpha: 8 });
   lap('fishLora');
-  const after = await greedyText(loaded, tokens);
+  const after = await greedyText(loaded, 4);
   lap('generateAfter');
   const { changed, outsideMask } = await changedEntries(run);
   const files = await adapterFiles(run);
   lap('files');
   return {
     backend: tf.getBackend(),
+    tokens,
+    steps,
     before,
     after,
     losses: run.losses,
