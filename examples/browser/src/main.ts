@@ -11,6 +11,7 @@ const num = (id: string) => Number($<HTMLInputElement>(id).value);
 
 let loaded: LoadedStories | null = null;
 let run: FishLoraRun | null = null;
+let backendReady = false;
 
 function log(message: string): void {
   $('log').textContent += `${new Date().toLocaleTimeString()}  ${message}\n`;
@@ -23,6 +24,7 @@ function action(id: string, fn: () => Promise<void>): void {
     const was = buttons.map((b) => b.disabled);
     buttons.forEach((b) => (b.disabled = true));
     try {
+      if (!backendReady) throw new Error('WebGPU is not available in this browser (see the README)');
       await fn();
     } catch (e) {
       log(`error: ${(e as Error).message}`);
@@ -130,6 +132,7 @@ action('download', async () => {
 
 ready().then(
   () => {
+    backendReady = true;
     $('backend').textContent = tf.getBackend();
     refresh();
   },
