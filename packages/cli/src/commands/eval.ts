@@ -5,27 +5,37 @@
  * Face conventions: labels aligned with input_ids, -100 ignored, shifted inside the model; labels default to
  * input_ids). Rows are batched in file order with right padding and the command reports the mean of the
  * per-example losses (each the mean over its supervised tokens) and the token-weighted loss (total
- * cross-entropy over all supervised tokens / their count). Further tasks (GSM8K accuracy) are one more entry
- * in TASKS.
+ * cross-entropy over all supervised tokens / their count).
+ *
+ * Task `gsm8k`: greedy generation with a KV cache on a GSM8K split, the final number extracted from each
+ * completion and compared with the reference (exact-match accuracy).
  * @module
  */
 import * as fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Command } from 'commander';
-import { FishTuningError, type PeftAdapter, type PeftTargetModel } from '@fish-tuning/core';
-import { readAdapterDir } from '@fish-tuning/core/node';
-import { loadLlamaModel } from '@fish-tuning/models';
-import { applyLoraOrDoraFiles } from '@fish-tuning/dora';
+import { FishTuningError, type PeftAdapter, type PeftTargetModel, type TextTokenizer } from '@fish-tuning/core';
+import { LlamaForCausalLM, generateIds } from '@fish-tuning/models';
+import { createStopChecker, evaluateGsm8k, type Gsm8kSplit } from '@fish-tuning/datasets-gsm8k';
+import { loadGsm8k } from '@fish-tuning/datasets-gsm8k/node';
 import { selectBackend } from '../backend.js';
+import { positiveInt } from '../flags.js';
+import { loadModelWithTokenizer, loadTargetModel } from '../model-loading.js';
+import { loadAdapterDir } from '../adapter-loading.js';
+import { resolveDataDir } from '../data-dir.js';
 import type { CliIO } from '../io.js';
 
 export interface EvalOptions {
   model: string;
   initAdapter?: string;
-  data: string;
+  data?: string;
   task: string;
+  split: string;
+  dataDir?: string;
   batchSize: string;
   limit?: string;
+  maxNewTokens: string;
+  fewShot: string;
   json?: boolean;
 }
 
@@ -47,17 +57,68 @@ export type LossReport = {
   token_loss: number;
 };
 
-type TaskRunner = (model: PeftTargetModel, options: EvalOptions) => Promise<Record<string, unknown>>;
+interface TaskContext {
+  model: PeftTargetModel;
+  tokenizer: TextTokenizer | null;
+  options: EvalOptions;
+  io: CliIO;
+}
 
-/** Evaluation tasks by name; `gsm8k` (generation + answer accuracy) is added by the GSM8K work. */
-export const TASKS: Record<string, TaskRunner> = {
-  loss: (model, options) => evalLoss(model, readTokenRows(options.data, options.limit), positiveInt(options.batchSize, '--batch-size')),
+interface EvalTask {
+  /** Whether the task decodes text (it then needs the model's tokenizer). */
+  needsTokenizer: boolean;
+  run(ctx: TaskContext): Promise<Record<string, unknown>>;
+}
+
+/** Evaluation tasks by name. */
+export const TASKS: Record<string, EvalTask> = {
+  loss: {
+    needsTokenizer: false,
+    run: ({ model, options }) => {
+      if (!options.data) throw new FishTuningError('task loss needs --data FILE.jsonl (rows with input_ids)', { option: '--data' });
+      return evalLoss(model, readTokenRows(options.data, options.limit), positiveInt(options.batchSize, '--batch-size'));
+    },
+  },
+  gsm8k: { needsTokenizer: true, run: evalGsm8k },
 };
 
-function positiveInt(text: string, option: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new FishTuningError(`expected a positive integer, got '${text}'`, { option });
-  return n;
+/** GSM8K accuracy by greedy generation with a KV cache (the model must be a Llama-family decoder). */
+async function evalGsm8k({ model, tokenizer, options, io }: TaskContext): Promise<Record<string, unknown>> {
+  if (!(model instanceof LlamaForCausalLM)) throw new FishTuningError('gsm8k generates text: it needs a causal LM (Llama-family) model', { option: '--task' });
+  const split = options.split as Gsm8kSplit;
+  const limit = options.limit === undefined ? undefined : positiveInt(options.limit, '--limit');
+  const maxNewTokens = positiveInt(options.maxNewTokens, '--max-new-tokens');
+  const fewShot = Number(options.fewShot);
+  if (!Number.isInteger(fewShot) || fewShot < 0 || fewShot > 8) throw new FishTuningError(`expected 0..8 exemplars, got '${options.fewShot}'`, { option: '--few-shot' });
+  const examples = await loadGsm8k({ split, dataDir: resolveDataDir(options.dataDir, 'gsm8k'), ...(limit ? { limit } : {}) });
+  const positions = model.config.maxPositionEmbeddings;
+  const result = await evaluateGsm8k({
+    examples,
+    tokenizer: tokenizer!,
+    fewShot,
+    maxNewTokens,
+    generate: (promptIds, { maxNewTokens: budget, stop }) =>
+      generateIds(model, promptIds, {
+        // Never run past the model's context: a long prompt leaves fewer new tokens.
+        maxNewTokens: Math.max(0, Math.min(budget, positions - promptIds.length)),
+        temperature: 0,
+        stopIds: stop.eosId === undefined ? [] : [stop.eosId],
+        shouldStop: createStopChecker(tokenizer!, stop),
+      }),
+    onResult: (r, i, total) => {
+      if (!options.json) io.err(`[${i + 1}/${total}] predicted ${r.predicted ?? '-'}, reference ${r.reference}${r.correct ? ' (correct)' : ''}\n`);
+    },
+  });
+  return {
+    task: 'gsm8k',
+    split,
+    examples: result.total,
+    correct: result.correct,
+    accuracy: result.accuracy,
+    few_shot: fewShot,
+    max_new_tokens: maxNewTokens,
+    results: result.results.map(({ idx, predicted, reference, correct, stoppedBy }) => ({ idx, predicted: predicted ?? null, reference, correct, stopped_by: stoppedBy })),
+  };
 }
 
 function intArray(value: unknown, file: string, line: number, key: string): number[] {
@@ -149,40 +210,32 @@ export async function evalLoss(model: PeftTargetModel, rows: readonly TokenRow[]
   return { task: 'loss', examples: rows.length, tokens, mean_loss: sumMean / rows.length, token_loss: tokens ? sumTokens / tokens : 0 };
 }
 
-/** Loads a causal LM: a Hugging Face Llama directory (config.json) or a llama2.c checkpoint (dir or .bin). */
-export async function loadEvalModel(path: string): Promise<PeftTargetModel> {
-  const { model } = await loadLlamaModel(path);
-  return model;
-}
-
-/** Applies a saved PEFT adapter directory (LoRA or DoRA; other methods join here). */
-export async function loadAnyAdapter(model: PeftTargetModel, dir: string): Promise<PeftAdapter> {
-  const files = await readAdapterDir(dir);
-  if (files.config.peft_type === 'LORA') return applyLoraOrDoraFiles(model, files);
-  throw new FishTuningError(`peft_type '${files.config.peft_type}' is not supported by eval yet (LORA with or without use_dora is)`, { file: files.configFile, option: 'peft_type' });
-}
-
 export function registerEval(program: Command, io: CliIO): void {
   program
     .command('eval')
-    .description('evaluate a model (optionally with a PEFT adapter) on a data file')
-    .requiredOption('--model <path>', 'Llama model: Hugging Face directory, llama2.c directory or .bin')
-    .option('--init-adapter <dir>', 'PEFT adapter directory (adapter_config.json + adapter_model.safetensors)')
-    .requiredOption('--data <file>', 'JSONL rows with input_ids (and optional labels, attention_mask)')
+    .description('evaluate a model (optionally with a PEFT adapter): token loss on a data file, or GSM8K accuracy')
+    .requiredOption('--model <path>', 'model: llama2.c file/dir or Hugging Face dir')
+    .option('--init-adapter <dir>', 'PEFT adapter directory (adapter_config.json + adapter_model.safetensors), any method')
     .option('--task <name>', `what to measure: ${Object.keys(TASKS).join(' | ')}`, 'loss')
-    .option('--batch-size <n>', 'examples per forward pass', '8')
-    .option('--limit <n>', 'evaluate only the first n rows')
+    .option('--data <file>', 'loss: JSONL rows with input_ids (and optional labels, attention_mask)')
+    .option('--split <name>', 'gsm8k: train | test', 'test')
+    .option('--data-dir <dir>', 'gsm8k: directory with train.jsonl/test.jsonl (default: $FISH_TUNING_DATA or ../shared/data)')
+    .option('--batch-size <n>', 'loss: examples per forward pass', '8')
+    .option('--limit <n>', 'evaluate only the first n rows/examples')
+    .option('--max-new-tokens <n>', 'gsm8k: generation budget per question', '256')
+    .option('--few-shot <k>', 'gsm8k: chain-of-thought exemplars (Wei et al.) before each question, 0..8', '0')
     .option('--json', 'print one JSON object')
     .action(async (options: EvalOptions, cmd: Command) => {
       await selectBackend(cmd.optsWithGlobals().backend);
       const task = TASKS[options.task];
       if (!task) throw new FishTuningError(`unknown task '${options.task}'; known: ${Object.keys(TASKS).join(', ')}`, { option: '--task' });
-      const model = await loadEvalModel(options.model);
-      const adapter = options.initAdapter ? await loadAnyAdapter(model, options.initAdapter) : null;
+      const { model, tokenizer } = task.needsTokenizer ? await loadModelWithTokenizer(options.model, { seed: 0 }) : await loadTargetModel(options.model, { seed: 0 });
+      let adapter: PeftAdapter | null = null;
       try {
-        const report = { model: options.model, adapter: options.initAdapter ?? null, ...(await task(model, options)) };
+        adapter = options.initAdapter ? await loadAdapterDir(model, options.initAdapter) : null;
+        const report = { model: options.model, adapter: options.initAdapter ?? null, ...(await task.run({ model, tokenizer, options, io })) };
         if (options.json) io.out(`${JSON.stringify(report)}\n`);
-        else for (const [k, v] of Object.entries(report)) io.out(`${k}: ${v}\n`);
+        else for (const [k, v] of Object.entries(report)) if (k !== 'results') io.out(`${k}: ${v}\n`);
       } finally {
         adapter?.dispose();
         model.dispose();
