@@ -8,13 +8,13 @@ import type * as tf from '@tensorflow/tfjs-core';
 import {
   assignStateDict,
   injectModules,
+  isLinearLike,
   layerIndexOf,
   peftTensorName,
   restoreModules,
   type DecodedTensor,
   type Injection,
   type LinearLike,
-  type Module,
   type PeftAdapter,
   type PeftTargetModel,
   type Rng,
@@ -22,11 +22,6 @@ import {
 } from '@fish-tuning/core';
 import { bottleneckSize, type AdapterConfig } from './config.js';
 import { AdapterLayer } from './layer.js';
-
-function isLinearLike(m: Module): boolean {
-  const l = m as Partial<LinearLike>;
-  return typeof l.forward === 'function' && typeof l.inFeatures === 'number' && typeof l.outFeatures === 'number';
-}
 
 export class BottleneckAdapter implements PeftAdapter<AdapterConfig> {
   readonly targetedModules: readonly string[];

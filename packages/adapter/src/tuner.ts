@@ -2,7 +2,7 @@
  * The bottleneck-adapter Tuner (CLI name 'adapter', peft_type 'FISH_ADAPTER') and its registration.
  * @module
  */
-import { Rng, registerTuner, type DecodedTensor, type PeftConfigBase, type PeftTargetModel, type Tuner } from '@fish-tuning/core';
+import { loadAdapterState, Rng, registerTuner, type DecodedTensor, type PeftConfigBase, type PeftTargetModel, type Tuner } from '@fish-tuning/core';
 import { adapterConfig, adapterOptionsFromFile, type AdapterConfig, type AdapterOptions } from './config.js';
 import { injectAdapter, type BottleneckAdapter } from './inject.js';
 
@@ -18,13 +18,7 @@ export const adapterTuner: AdapterTuner = {
   inject: injectAdapter,
   load(model, json, tensors, file) {
     const adapter = injectAdapter(model, adapterConfig(adapterOptionsFromFile(json, file), model), new Rng(0));
-    try {
-      adapter.loadStateDict(tensors, file);
-    } catch (e) {
-      adapter.dispose();
-      throw e;
-    }
-    return adapter;
+    return loadAdapterState(adapter, tensors, file);
   },
 };
 

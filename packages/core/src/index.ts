@@ -5,13 +5,13 @@
  */
 export { FishTuningError, check, type ErrorSubject } from './errors.js';
 export { Module, namedModules, getSubmodule, setSubmodule } from './module.js';
-export { Linear, type LinearLike } from './linear.js';
+export { Linear, isLinearLike, type LinearLike } from './linear.js';
 export { matmulKernel, matmulWeight, perSampleBroadcast } from './linear-algebra.js';
 export { dropout, EVAL_CONTEXT, type ForwardContext } from './context.js';
 export { paramValue, isPerSample, withParamOverrides } from './per-sample.js';
 export { countParameters, parameterMap, type TrainableParameter, type HasTrainableParameters } from './parameters.js';
 export type { ModelBatch, ModelTask, ModelDims, KeyValuePrefix, PrefixSource, PeftTargetModel } from './model.js';
-export type { PeftAdapter, PeftConfigBase, Tuner } from './peft.js';
+export { loadAdapterState, type PeftAdapter, type PeftConfigBase, type Tuner } from './peft.js';
 export { registerTuner, getTuner, registeredTuners } from './registry.js';
 export { matchesTarget, layerIndexOf, resolveLayers, type TargetSpec, type ModuleSelector } from './match.js';
 export { injectModules, restoreModules, type Injection } from './inject.js';

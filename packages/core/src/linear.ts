@@ -15,6 +15,12 @@ export interface LinearLike extends Module {
   forward(x: tf.Tensor, ctx?: ForwardContext): tf.Tensor;
 }
 
+/** True for modules a dense-layer method can wrap: a Linear or any LinearLike wrapper around one. */
+export function isLinearLike(m: Module): m is LinearLike {
+  const l = m as Partial<LinearLike>;
+  return typeof l.forward === 'function' && typeof l.inFeatures === 'number' && typeof l.outFeatures === 'number';
+}
+
 export class Linear extends Module implements LinearLike {
   /** [in, out]; frozen (a plain tensor, never a trainable Variable). */
   kernel: tf.Tensor2D;

@@ -35,6 +35,20 @@ export interface PeftAdapter<C extends PeftConfigBase = PeftConfigBase> {
   dispose(): void;
 }
 
+/**
+ * Fills a freshly created adapter from saved tensors; on a bad file the adapter is disposed (its
+ * modules restored) before the error propagates, so a failed load leaves the model as it was.
+ */
+export function loadAdapterState<A extends PeftAdapter>(adapter: A, tensors: Map<string, DecodedTensor>, file?: string): A {
+  try {
+    adapter.loadStateDict(tensors, file);
+  } catch (e) {
+    adapter.dispose();
+    throw e;
+  }
+  return adapter;
+}
+
 /** A PEFT method: registered under its CLI name and PEFT type. */
 export interface Tuner<C extends PeftConfigBase = PeftConfigBase, O = Record<string, unknown>> {
   /** CLI name: 'lora', 'dora', 'adapter', 'prefix', 'ia3', 'unipelt', … */

@@ -8,6 +8,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import {
   assignStateDict,
   injectModules,
+  isLinearLike,
   layerIndexOf,
   matchesTarget,
   peftTensorName,
@@ -15,7 +16,6 @@ import {
   type DecodedTensor,
   type Injection,
   type LinearLike,
-  type Module,
   type PeftAdapter,
   type PeftTargetModel,
   type TrainableParameter,
@@ -23,11 +23,6 @@ import {
 import type { Ia3Config } from './config.js';
 import { Ia3Layer } from './layer.js';
 import { mergeIa3, unmergeIa3 } from './merge.js';
-
-function isLinearLike(m: Module): boolean {
-  const l = m as Partial<LinearLike>;
-  return typeof l.forward === 'function' && typeof l.inFeatures === 'number' && typeof l.outFeatures === 'number';
-}
 
 export class Ia3Adapter implements PeftAdapter<Ia3Config> {
   readonly targetedModules: readonly string[];

@@ -2,7 +2,7 @@
  * The (IA)^3 Tuner (CLI name 'ia3', PEFT type 'IA3') and its explicit registration.
  * @module
  */
-import { registerTuner, type DecodedTensor, type PeftConfigBase, type PeftTargetModel, type Rng, type Tuner } from '@fish-tuning/core';
+import { loadAdapterState, registerTuner, type DecodedTensor, type PeftConfigBase, type PeftTargetModel, type Rng, type Tuner } from '@fish-tuning/core';
 import { ia3Config, ia3OptionsFromFile, type Ia3Config, type Ia3Options } from './config.js';
 import { injectIa3, type Ia3Adapter } from './inject.js';
 
@@ -19,13 +19,7 @@ export const ia3Tuner: Ia3Tuner = {
   inject: (model, config) => injectIa3(model, config),
   load(model, json, tensors, file) {
     const adapter = injectIa3(model, ia3Config(ia3OptionsFromFile(json, file), model));
-    try {
-      adapter.loadStateDict(tensors, file);
-    } catch (e) {
-      adapter.dispose();
-      throw e;
-    }
-    return adapter;
+    return loadAdapterState(adapter, tensors, file);
   },
 };
 

@@ -2,7 +2,7 @@
  * The prefix-tuning Tuner (CLI name 'prefix', PEFT type 'PREFIX_TUNING') and its explicit registration.
  * @module
  */
-import { Rng, registerTuner, type DecodedTensor, type PeftConfigBase, type PeftTargetModel, type Tuner } from '@fish-tuning/core';
+import { loadAdapterState, Rng, registerTuner, type DecodedTensor, type PeftConfigBase, type PeftTargetModel, type Tuner } from '@fish-tuning/core';
 import { checkPrefixFileConfig, prefixConfig, type PrefixConfig, type PrefixOptions } from './config.js';
 import { PrefixAdapter, injectPrefix } from './inject.js';
 
@@ -21,13 +21,7 @@ export const prefixTuner: PrefixTuner = {
     const config = checkPrefixFileConfig(json, model, file);
     // The initial values are overwritten right away; a fixed seed keeps loading deterministic.
     const adapter = new PrefixAdapter(config, model, new Rng(0), true);
-    try {
-      adapter.loadStateDict(tensors, file);
-    } catch (e) {
-      adapter.dispose();
-      throw e;
-    }
-    return adapter;
+    return loadAdapterState(adapter, tensors, file);
   },
 };
 

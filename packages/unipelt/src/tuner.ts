@@ -2,7 +2,7 @@
  * The UniPELT Tuner (CLI name 'unipelt', peft_type 'FISH_UNIPELT') and its registration.
  * @module
  */
-import { Rng, registerTuner, type DecodedTensor, type PeftConfigBase, type PeftTargetModel, type Tuner } from '@fish-tuning/core';
+import { loadAdapterState, Rng, registerTuner, type DecodedTensor, type PeftConfigBase, type PeftTargetModel, type Tuner } from '@fish-tuning/core';
 import { unipeltConfig, unipeltConfigFromFile, type UnipeltConfig, type UnipeltOptions } from './config.js';
 import { UnipeltAdapter, injectUnipelt } from './inject.js';
 
@@ -18,13 +18,7 @@ export const unipeltTuner: UnipeltTuner = {
   inject: injectUnipelt,
   load(model, json, tensors, file) {
     const adapter = new UnipeltAdapter(unipeltConfigFromFile(json, model, file), model, new Rng(0), true);
-    try {
-      adapter.loadStateDict(tensors, file);
-    } catch (e) {
-      adapter.dispose();
-      throw e;
-    }
-    return adapter;
+    return loadAdapterState(adapter, tensors, file);
   },
 };
 
