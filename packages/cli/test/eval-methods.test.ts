@@ -14,16 +14,10 @@ import { ia3Config, injectIa3 } from '@fish-tuning/ia3';
 import { injectPrefix, prefixConfig } from '@fish-tuning/prefix';
 import { expectAllClose, hasShared, pythonHas, runPython, sharedPath } from '@fish-tuning/test-utils';
 import { LLAMA2C_REFERENCE } from '../../prefix/test/reference.js';
-import { runCli } from '../src/program.js';
+import { cli } from './run.js';
 
 const MODEL = sharedPath('models', 'stories260K');
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(args, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
 
 describe.skipIf(!hasShared('models', 'stories260K') || !pythonHas('torch'))('fish-tune eval with (IA)^3 and Prefix adapters', () => {
   const ids = [

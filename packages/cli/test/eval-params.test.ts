@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hasShared, sharedPath } from '@fish-tuning/test-utils';
-import { runCli } from '../src/program.js';
+import { cli } from './run.js';
 
-async function cli(argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
 
 describe('fish-tune params', () => {
   it("prints the paper's BERT-base-cased ratios for rank 1 on query/key/value, top 1–4 layers", async () => {

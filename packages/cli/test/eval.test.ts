@@ -9,19 +9,13 @@ import { loadLlama2c } from '@fish-tuning/models';
 import { loraTuner } from '@fish-tuning/lora';
 import { doraTuner } from '@fish-tuning/dora';
 import { hasShared, pythonHas, runPython, sharedPath } from '@fish-tuning/test-utils';
-import { runCli } from '../src/program.js';
+import { cli } from './run.js';
 import { padBatch } from '../src/commands/eval.js';
 
 const MODEL = sharedPath('models', 'stories260K');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'eval-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
 
 /** Independent PyTorch forward of the llama2.c checkpoint (HF layout: permuted q/k, rotate-half RoPE), LoRA/DoRA from the safetensors files, one unpadded example at a time. */
 const TORCH_REFERENCE = String.raw`

@@ -8,18 +8,12 @@ import { readSafetensorsFile, saveAdapter } from '@fish-tuning/core/node';
 import { loadLlama2c } from '@fish-tuning/models';
 import { loraTuner } from '@fish-tuning/lora';
 import { hasShared, pythonHas, runPython, sharedPath } from '@fish-tuning/test-utils';
-import { runCli } from '../src/program.js';
+import { cli } from './run.js';
 
 const MODEL = sharedPath('models', 'stories260K');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fisher-cli-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
 
 /**
  * Independent float64 PyTorch reference: reads stories260K.bin itself (HF layout: q/k rows permuted,

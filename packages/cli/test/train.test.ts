@@ -5,18 +5,12 @@ import * as path from 'node:path';
 import { Rng } from '@fish-tuning/core';
 import { readSafetensorsFile } from '@fish-tuning/core/node';
 import { hasShared, sharedPath } from '@fish-tuning/test-utils';
-import { runCli } from '../src/program.js';
+import { cli } from './run.js';
 
 const MODEL = sharedPath('models', 'stories260K');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'train-cli-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
 
 const data = path.join(tmp, 'rows.jsonl');
 const rng = new Rng(4);

@@ -11,18 +11,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { FishTuningError, Rng, getTuner, registeredTuners, type PeftAdapter, type PeftTargetModel } from '@fish-tuning/core';
-import { readAdapterDir, readJsonFile } from '@fish-tuning/core/node';
-import { loadHfBert, loadLlamaModel } from '@fish-tuning/models';
-import { registerLora } from '@fish-tuning/lora';
-import { registerDora, applyLoraOrDoraFiles } from '@fish-tuning/dora';
-import { registerIa3, ia3Tuner } from '@fish-tuning/ia3';
-import { registerPrefix, prefixTuner } from '@fish-tuning/prefix';
-import { registerAdapter, adapterTuner } from '@fish-tuning/adapter';
-import { registerUnipelt, unipeltTuner } from '@fish-tuning/unipelt';
+import { FishTuningError, Rng, getTuner, type PeftAdapter, type PeftTargetModel } from '@fish-tuning/core';
+import { readAdapterDir } from '@fish-tuning/core/node';
 import { computeFisher, exampleData, FISHER_ESTIMATORS, type FisherEstimator, type SampleOrder, type TokenizedExample } from '@fish-tuning/fisher';
 import { saveFisher } from '@fish-tuning/fisher/node';
 import { selectBackend } from '../backend.js';
+import { applyAdapterFiles, ensureTuners } from '../adapter-loading.js';
+import { positiveInt } from '../flags.js';
+import { methodOptions } from '../method-options.js';
+import { loadTargetModel } from '../model-loading.js';
 import type { CliIO } from '../io.js';
 
 export interface FisherCliOptions {
@@ -43,81 +40,6 @@ export interface FisherCliOptions {
   chunkSize?: string;
   perSample: string;
   out: string;
-}
-
-/** The method packages do not register on import: register each once (a second call would warn). */
-function ensureTuners(): void {
-  const have = new Set(registeredTuners());
-  const all: Array<[string, () => void]> = [
-    ['lora', registerLora],
-    ['dora', registerDora],
-    ['ia3', registerIa3],
-    ['prefix', registerPrefix],
-    ['adapter', registerAdapter],
-    ['unipelt', registerUnipelt],
-  ];
-  for (const [name, register] of all) if (!have.has(name)) register();
-}
-
-/** Adapter loaders by peft_type (LORA covers DoRA via use_dora). */
-const LOADERS: Record<string, (model: PeftTargetModel, files: Awaited<ReturnType<typeof readAdapterDir>>) => PeftAdapter> = {
-  LORA: (model, f) => applyLoraOrDoraFiles(model, f),
-  IA3: (model, f) => ia3Tuner.load(model, f.config, f.tensors, f.weightsFile),
-  PREFIX_TUNING: (model, f) => prefixTuner.load(model, f.config, f.tensors, f.weightsFile),
-  FISH_ADAPTER: (model, f) => adapterTuner.load(model, f.config, f.tensors, f.weightsFile),
-  FISH_UNIPELT: (model, f) => unipeltTuner.load(model, f.config, f.tensors, f.weightsFile),
-};
-
-export function positiveInt(text: string, option: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new FishTuningError(`expected a positive integer, got '${text}'`, { option });
-  return n;
-}
-
-function finiteNumber(text: string, option: string): number {
-  const n = Number(text);
-  if (!Number.isFinite(n)) throw new FishTuningError(`expected a number, got '${text}'`, { option });
-  return n;
-}
-
-/** A llama2.c file/dir or HF Llama dir → causal LM; an HF dir whose config says model_type bert → classifier. */
-export async function loadTargetModel(source: string, options: { numLabels?: number; seed: number }): Promise<PeftTargetModel> {
-  const configFile = path.join(source, 'config.json');
-  if (fs.existsSync(configFile)) {
-    const config = await readJsonFile<{ model_type?: string }>(configFile);
-    if (config.model_type === 'bert') {
-      const { model } = await loadHfBert(source, { tokenizer: false, seed: options.seed, ...(options.numLabels ? { numLabels: options.numLabels } : {}) });
-      return model;
-    }
-  }
-  const { model } = await loadLlamaModel(source, { tokenizer: null });
-  return model;
-}
-
-/** Method options from the flags, in PEFT's adapter_config.json names. */
-function methodOptions(method: string, o: FisherCliOptions): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  const targets = o.targets?.split(',').map((s) => s.trim()).filter(Boolean);
-  if (method === 'lora' || method === 'dora' || method === 'unipelt') {
-    if (o.rank !== undefined) out.r = positiveInt(o.rank, '--rank');
-    if (o.alpha !== undefined) out.lora_alpha = finiteNumber(o.alpha, '--alpha');
-  } else {
-    if (o.rank !== undefined) throw new FishTuningError(`--rank does not apply to method '${method}'`, { option: '--rank' });
-    if (o.alpha !== undefined) throw new FishTuningError(`--alpha does not apply to method '${method}'`, { option: '--alpha' });
-  }
-  if (targets) {
-    if (method === 'prefix') throw new FishTuningError(`--targets does not apply to method 'prefix'`, { option: '--targets' });
-    out.target_modules = targets;
-  }
-  if (o.layers !== undefined) {
-    if (method === 'prefix') throw new FishTuningError(`--layers does not apply to method 'prefix'`, { option: '--layers' });
-    out.layers = o.layers;
-  }
-  if (o.virtualTokens !== undefined) {
-    if (method !== 'prefix' && method !== 'unipelt') throw new FishTuningError(`--virtual-tokens applies to prefix and unipelt only`, { option: '--virtual-tokens' });
-    out.num_virtual_tokens = positiveInt(o.virtualTokens, '--virtual-tokens');
-  }
-  return out;
 }
 
 function intArray(value: unknown, file: string, line: number, key: string): number[] {
@@ -196,7 +118,7 @@ export function registerFisher(program: Command, io: CliIO): void {
       const chunkSize = o.chunkSize === undefined ? undefined : positiveInt(o.chunkSize, '--chunk-size');
       ensureTuners();
       const tuner = getTuner(o.method);
-      const model = await loadTargetModel(o.model, { seed, ...(o.numLabels ? { numLabels: positiveInt(o.numLabels, '--num-labels') } : {}) });
+      const { model } = await loadTargetModel(o.model, { seed, ...(o.numLabels ? { numLabels: positiveInt(o.numLabels, '--num-labels') } : {}) });
       let adapter: PeftAdapter | null = null;
       try {
         const rows = readFisherRows(o.data, model.task);
@@ -205,9 +127,7 @@ export function registerFisher(program: Command, io: CliIO): void {
         }
         if (o.initAdapter) {
           const files = await readAdapterDir(o.initAdapter);
-          const load = LOADERS[files.config.peft_type];
-          if (!load) throw new FishTuningError(`peft_type '${files.config.peft_type}' has no loader; known: ${Object.keys(LOADERS).join(', ')}`, { file: files.configFile, option: '--init-adapter' });
-          adapter = load(model, files);
+          adapter = applyAdapterFiles(model, files);
           const expected = o.method === 'dora' ? 'LORA' : tuner.peftType;
           if (files.config.peft_type !== expected || (o.method === 'dora') !== Boolean(files.config.use_dora)) {
             throw new FishTuningError(`the adapter is ${files.config.peft_type}${files.config.use_dora ? ' (DoRA)' : ''} but --method is '${o.method}'`, { file: files.configFile, option: '--method' });

@@ -4,32 +4,12 @@
  * task's decoder template / the GSM8K SFT template), `[CLS] a [SEP] b [SEP]` with the class id for BERT.
  * @module
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { FishTuningError, type PeftTargetModel, type TextTokenizer } from '@fish-tuning/core';
-import { readJsonFile } from '@fish-tuning/core/node';
-import { loadHfBert, loadLlamaModel } from '@fish-tuning/models';
 import { encodeForDecoder, encodeForEncoder, glueTask, type GlueSplit } from '@fish-tuning/datasets-glue';
 import { loadGlue } from '@fish-tuning/datasets-glue/node';
 import { encodeGsm8k } from '@fish-tuning/datasets-gsm8k';
 import { loadGsm8k } from '@fish-tuning/datasets-gsm8k/node';
 import type { TrainExample } from '@fish-tuning/trainer';
-
-/** The model and its tokenizer (errors name --model when the directory has none). */
-export async function loadModelWithTokenizer(source: string, options: { seed: number; numLabels?: number }): Promise<{ model: PeftTargetModel; tokenizer: TextTokenizer }> {
-  const configFile = path.join(source, 'config.json');
-  if (fs.existsSync(configFile) && (await readJsonFile<{ model_type?: string }>(configFile)).model_type === 'bert') {
-    const { model, tokenizer } = await loadHfBert(source, { seed: options.seed, ...(options.numLabels ? { numLabels: options.numLabels } : {}) });
-    if (!tokenizer) throw new FishTuningError('no tokenizer (vocab.txt or tokenizer.json) next to the model; --task needs one', { file: source, option: '--model' });
-    return { model, tokenizer: tokenizer as unknown as TextTokenizer };
-  }
-  const { model, tokenizer } = await loadLlamaModel(source);
-  if (!tokenizer) {
-    model.dispose();
-    throw new FishTuningError('no tokenizer next to the model; --task needs one', { file: source, option: '--model' });
-  }
-  return { model, tokenizer: tokenizer as TextTokenizer };
-}
 
 /** Training and validation examples of `task` ('glue/<name>' or 'gsm8k'), at most `limit` training rows. */
 export async function taskExamples(

@@ -13,25 +13,22 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import * as tf from '@tensorflow/tfjs-core';
-import { FISHER_SIDECAR_NAME, FishTuningError, MASK_SIDECAR_NAME, Rng, getTuner, registeredTuners, type PeftAdapter } from '@fish-tuning/core';
-import { registerLora } from '@fish-tuning/lora';
-import { registerDora } from '@fish-tuning/dora';
-import { registerIa3 } from '@fish-tuning/ia3';
-import { registerPrefix } from '@fish-tuning/prefix';
-import { registerAdapter } from '@fish-tuning/adapter';
-import { registerUnipelt } from '@fish-tuning/unipelt';
+import { FISHER_SIDECAR_NAME, FishTuningError, MASK_SIDECAR_NAME, Rng, getTuner, type PeftAdapter } from '@fish-tuning/core';
 import { computeFisher, exampleData } from '@fish-tuning/fisher';
 import { saveFisher } from '@fish-tuning/fisher/node';
 import { budgetSize, maskToTensors, selectMask, MASK_SELECTIONS, type MaskSelection } from '@fish-tuning/mask';
 import { saveMask } from '@fish-tuning/mask/node';
 import { CACHE_MODES, OPTIMIZERS, SCHEDULES, evaluateLoss, findCheckpoint, train, type CacheMode, type OptimizerName, type ScheduleName, type StepRecord, type TrainExample } from '@fish-tuning/trainer';
 import { selectBackend } from '../backend.js';
-import { loadTargetModel, readFisherRows } from './fisher.js';
-import { loadModelWithTokenizer, taskExamples } from './train-task.js';
+import { readFisherRows } from './fisher.js';
+import { taskExamples } from './train-task.js';
+import { ensureTuners } from '../adapter-loading.js';
+import { int, num, oneOf } from '../flags.js';
+import { METHODS, methodOptions } from '../method-options.js';
+import { loadModelWithTokenizer, loadTargetModel } from '../model-loading.js';
 import { processIO, type CliIO } from '../io.js';
 
 export const MASK_CHOICES = ['none', ...MASK_SELECTIONS] as const;
-const METHODS = ['lora', 'dora', 'ia3', 'prefix', 'adapter', 'unipelt'] as const;
 
 export interface TrainCliOptions {
   model: string;
@@ -74,61 +71,6 @@ export interface TrainCliOptions {
   out: string;
   resume?: string | boolean;
   progress: boolean;
-}
-
-function int(text: string, option: string, min = 1): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min) throw new FishTuningError(`expected an integer ≥ ${min}, got '${text}'`, { option });
-  return n;
-}
-
-function num(text: string, option: string, check: (n: number) => boolean = Number.isFinite, what = 'a finite number'): number {
-  const n = Number(text);
-  if (!Number.isFinite(n) || !check(n)) throw new FishTuningError(`expected ${what}, got '${text}'`, { option });
-  return n;
-}
-
-function oneOf<T extends string>(value: string, accepted: readonly T[], option: string): T {
-  if (!(accepted as readonly string[]).includes(value)) throw new FishTuningError(`unknown value '${value}'; accepted: ${accepted.join(', ')}`, { option });
-  return value as T;
-}
-
-/** The method packages do not register on import: register each once. */
-function ensureTuners(): void {
-  const have = new Set(registeredTuners());
-  const all: Array<[string, () => void]> = [
-    ['lora', registerLora],
-    ['dora', registerDora],
-    ['ia3', registerIa3],
-    ['prefix', registerPrefix],
-    ['adapter', registerAdapter],
-    ['unipelt', registerUnipelt],
-  ];
-  for (const [name, register] of all) if (!have.has(name)) register();
-}
-
-function methodOptions(method: string, o: TrainCliOptions): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  const lora = method === 'lora' || method === 'dora' || method === 'unipelt';
-  for (const [flag, value] of [['--rank', o.rank], ['--alpha', o.alpha], ['--lora-dropout', o.dropout]] as const) {
-    if (value !== undefined && !lora) throw new FishTuningError(`does not apply to method '${method}' (only lora, dora, unipelt)`, { option: flag });
-  }
-  if (o.rank !== undefined) out.r = int(o.rank, '--rank');
-  if (o.alpha !== undefined) out.lora_alpha = num(o.alpha, '--alpha');
-  if (o.dropout !== undefined) out.lora_dropout = num(o.dropout, '--lora-dropout', (n) => n >= 0 && n < 1, 'a number in [0, 1)');
-  if (o.targets !== undefined) {
-    if (method === 'prefix') throw new FishTuningError(`does not apply to method 'prefix'`, { option: '--targets' });
-    out.target_modules = o.targets.split(',').map((s) => s.trim()).filter(Boolean);
-  }
-  if (o.layers !== undefined) {
-    if (method === 'prefix') throw new FishTuningError(`does not apply to method 'prefix'`, { option: '--layers' });
-    out.layers = o.layers;
-  }
-  if (o.virtualTokens !== undefined) {
-    if (method !== 'prefix' && method !== 'unipelt') throw new FishTuningError('applies to prefix and unipelt only', { option: '--virtual-tokens' });
-    out.num_virtual_tokens = int(o.virtualTokens, '--virtual-tokens');
-  }
-  return out;
 }
 
 interface Bar {
@@ -230,7 +172,7 @@ export function registerTrain(program: Command, io: CliIO): void {
       const tuner = getTuner(method);
       const loaded = o.task
         ? await loadModelWithTokenizer(o.model, { seed, ...(numLabels ? { numLabels } : {}) })
-        : { model: await loadTargetModel(o.model, { seed, ...(numLabels ? { numLabels } : {}) }), tokenizer: null };
+        : await loadTargetModel(o.model, { seed, ...(numLabels ? { numLabels } : {}) });
       const model = loaded.model;
       let adapter: PeftAdapter | null = null;
       let masks: Map<string, tf.Tensor> | null = null;

@@ -1,0 +1,40 @@
+/**
+ * The PEFT method flags shared by `fisher` and `train`, turned into the method's config options
+ * (PEFT's adapter_config.json names); a flag that does not apply to the method is an error naming it.
+ * @module
+ */
+import { FishTuningError } from '@fish-tuning/core';
+import { int, num } from './flags.js';
+
+export interface MethodFlags {
+  rank?: string;
+  alpha?: string;
+  /** LoRA dropout. */
+  dropout?: string;
+  targets?: string;
+  layers?: string;
+  virtualTokens?: string;
+}
+
+export const METHODS = ['lora', 'dora', 'ia3', 'prefix', 'adapter', 'unipelt'] as const;
+
+export function methodOptions(method: string, o: MethodFlags): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const lora = method === 'lora' || method === 'dora' || method === 'unipelt';
+  for (const [flag, value] of [['--rank', o.rank], ['--alpha', o.alpha], ['--lora-dropout', o.dropout]] as const) {
+    if (value !== undefined && !lora) throw new FishTuningError(`does not apply to method '${method}' (only lora, dora, unipelt)`, { option: flag });
+  }
+  if (o.rank !== undefined) out.r = int(o.rank, '--rank');
+  if (o.alpha !== undefined) out.lora_alpha = num(o.alpha, '--alpha');
+  if (o.dropout !== undefined) out.lora_dropout = num(o.dropout, '--lora-dropout', (n) => n >= 0 && n < 1, 'a number in [0, 1)');
+  if (o.targets !== undefined) {
+    if (method === 'prefix') throw new FishTuningError(`does not apply to method 'prefix' (it has no target modules)`, { option: '--targets' });
+    out.target_modules = o.targets.split(',').map((s) => s.trim()).filter(Boolean);
+  }
+  if (o.layers !== undefined) out.layers = o.layers;
+  if (o.virtualTokens !== undefined) {
+    if (method !== 'prefix' && method !== 'unipelt') throw new FishTuningError('applies to prefix and unipelt only', { option: '--virtual-tokens' });
+    out.num_virtual_tokens = int(o.virtualTokens, '--virtual-tokens');
+  }
+  return out;
+}
