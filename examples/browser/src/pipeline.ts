@@ -19,7 +19,7 @@ import {
 import { Llama2cTokenizer, generate, llama2cModel, parseLlama2c, type LlamaForCausalLM } from '@fish-tuning/models';
 import { injectLora, loraConfig, type LoraAdapter } from '@fish-tuning/lora';
 import { computeFisher, disposeBatch, exampleData, type TokenizedExample } from '@fish-tuning/fisher';
-import { adamWMoments, maskToBytes, maskToTensors, maskedAdamWUpdate, selectMask, type AdamWMoments, type Mask } from '@fish-tuning/mask';
+import { adamWMoments, maskToBytes, maskToTensors, maskedAdamWUpdate, scoresFromTensors, selectMask, type AdamWMoments, type Mask } from '@fish-tuning/mask';
 
 export interface LoadedStories {
   model: LlamaForCausalLM;
@@ -114,8 +114,7 @@ export async function fishLora(loaded: LoadedStories, options: FishLoraOptions):
 
     onStatus?.(`Fisher over ${examples.length} sentences, ${params.length} LoRA tensors`);
     const fisher = await computeFisher(model, params, data, { indices, estimator: 'empirical' });
-    const scores = new Map<string, { shape: number[]; data: Float32Array }>();
-    for (const [name, t] of fisher.scores) scores.set(name, { shape: [...t.shape], data: Float32Array.from(await t.data()) });
+    const scores = await scoresFromTensors(fisher.scores);
     fisher.dispose();
     const mask = selectMask(scores, { ratio, selection: 'fish', metadata: { source: 'browser example, empirical Fisher' } });
     onStatus?.(`mask: ${mask.k} of ${mask.total} LoRA entries (${(100 * ratio).toFixed(1)}%)`);

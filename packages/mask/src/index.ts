@@ -3,6 +3,7 @@
  * parameters, per-tensor/per-layer budgets, masked gradients and a masked AdamW step, U8 safetensors
  * mask files, and validation against a model. File helpers for Node live in `@fish-tuning/mask/node`.
  */
+export { scoresFromTensors } from './scores.js';
 export { selectMask, budgetSize, countSelected, type SelectMaskOptions } from './select.js';
 export { selectTopK, sortKey, type Segment } from './topk.js';
 export { selectRandom } from './random.js';

@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { FISHER_SIDECAR_NAME, FishTuningError, MASK_SIDECAR_NAME, Rng, getTuner, type PeftAdapter } from '@fish-tuning/core';
 import { computeFisher, exampleData } from '@fish-tuning/fisher';
 import { saveFisher } from '@fish-tuning/fisher/node';
-import { budgetSize, maskToTensors, selectMask, MASK_SELECTIONS, type MaskSelection } from '@fish-tuning/mask';
+import { budgetSize, maskToTensors, scoresFromTensors, selectMask, MASK_SELECTIONS, type MaskSelection, type ScoreMap } from '@fish-tuning/mask';
 import { saveMask } from '@fish-tuning/mask/node';
 import { CACHE_MODES, OPTIMIZERS, SCHEDULES, evaluateLoss, findCheckpoint, train, type CacheMode, type OptimizerName, type ScheduleName, type StepRecord, type TrainExample } from '@fish-tuning/trainer';
 import { selectBackend } from '../backend.js';
@@ -205,7 +205,7 @@ export function registerTrain(program: Command, io: CliIO): void {
           } catch (e) {
             throw new FishTuningError((e as Error).message.replace(/^option '\w+': /, ''), { option: ratio !== undefined ? '--ratio' : '--count' });
           }
-          let scores: Map<string, { shape: number[]; data: Float32Array }>;
+          let scores: ScoreMap;
           if (maskHow === 'random') {
             scores = new Map(candidates.map((p) => [p.name, { shape: [...p.variable.shape], data: new Float32Array(p.variable.size) }]));
           } else {
@@ -214,7 +214,7 @@ export function registerTrain(program: Command, io: CliIO): void {
             const fisher = await computeFisher(model, candidates, exampleData(rows as never, { task: model.task }), { samples, seed });
             try {
               await saveFisher(path.join(out, FISHER_SIDECAR_NAME), fisher, { peft_method: method, model: o.model, data: o.data ?? o.task! });
-              scores = new Map([...fisher.scores].map(([n, t]) => [n, { shape: [...t.shape], data: t.dataSync() as Float32Array }]));
+              scores = await scoresFromTensors(fisher.scores);
             } finally {
               fisher.dispose();
             }
