@@ -8,6 +8,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FishTuningError } from '@fish-tuning/core';
 
+/** The local data directory if one is found ($FISH_TUNING_DATA, then ../shared/data), else undefined (loaders may then download). */
+export function findDataDir(): string | undefined {
+  return [process.env.FISH_TUNING_DATA, path.resolve('..', 'shared', 'data')].find((d): d is string => Boolean(d) && fs.existsSync(d as string));
+}
+
 /** The directory holding `<task>/…` data; `sub` (e.g. 'gsm8k') is appended when that folder exists there. */
 export function resolveDataDir(flag: string | undefined, sub?: string): string {
   const candidates = flag ? [flag] : [process.env.FISH_TUNING_DATA, path.resolve('..', 'shared', 'data')].filter((d): d is string => Boolean(d));

@@ -19,6 +19,20 @@ export interface MethodFlags {
 export const METHODS = ['lora', 'dora', 'ia3', 'prefix', 'adapter', 'unipelt'] as const;
 
 export function methodOptions(method: string, o: MethodFlags): Record<string, unknown> {
+  const flat = flatMethodOptions(method, o);
+  if (method !== 'unipelt') return flat;
+  // UniPELT takes one sub-config per part (AdapterHub's UniPELTConfig): LoRA flags go to `lora`, the
+  // prefix length to `prefix`, the layer choice stays at the top.
+  const { r, lora_alpha, lora_dropout, target_modules, num_virtual_tokens, layers } = flat;
+  const lora = Object.fromEntries(Object.entries({ r, lora_alpha, lora_dropout, target_modules }).filter(([, v]) => v !== undefined));
+  return {
+    ...(layers !== undefined ? { layers } : {}),
+    ...(Object.keys(lora).length ? { lora } : {}),
+    ...(num_virtual_tokens !== undefined ? { prefix: { num_virtual_tokens } } : {}),
+  };
+}
+
+function flatMethodOptions(method: string, o: MethodFlags): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const lora = method === 'lora' || method === 'dora' || method === 'unipelt';
   for (const [flag, value] of [['--rank', o.rank], ['--alpha', o.alpha], ['--lora-dropout', o.dropout]] as const) {

@@ -19,7 +19,8 @@ import { selectBackend } from '../backend.js';
 import { applyAdapterFiles, ensureTuners } from '../adapter-loading.js';
 import { positiveInt } from '../flags.js';
 import { methodOptions } from '../method-options.js';
-import { loadTargetModel } from '../model-loading.js';
+import { loadModelWithTokenizer, loadTargetModel } from '../model-loading.js';
+import { taskExamples } from './train-task.js';
 import type { CliIO } from '../io.js';
 
 export interface FisherCliOptions {
@@ -32,7 +33,9 @@ export interface FisherCliOptions {
   virtualTokens?: string;
   numLabels?: string;
   initAdapter?: string;
-  data: string;
+  data?: string;
+  task?: string;
+  dataDir?: string;
   samples?: string;
   fisher: string;
   seed: string;
@@ -99,7 +102,9 @@ export function registerFisher(program: Command, io: CliIO): void {
     .option('--virtual-tokens <n>', 'prefix length (prefix, unipelt)')
     .option('--num-labels <n>', 'classifier size of a BERT model without one in config.json')
     .option('--init-adapter <dir>', 'start from a saved PEFT adapter (adapter_config.json + adapter_model.safetensors)')
-    .requiredOption('--data <file>', 'JSONL rows: input_ids, labels|label, attention_mask?, token_type_ids?')
+    .option('--data <file>', 'JSONL rows: input_ids, labels|label, attention_mask?, token_type_ids?')
+    .option('--task <name>', "instead of --data: glue/<name> | gsm8k text, tokenized with the model's tokenizer (train split)")
+    .option('--data-dir <dir>', 'with --task: local dataset directory (default: $FISH_TUNING_DATA or ../shared/data)')
     .option('--samples <n>', 'N samples (default 128 classification, 256 generation)')
     .option('--fisher <estimator>', `estimator: ${FISHER_ESTIMATORS.join(' | ')}`, 'empirical')
     .option('--seed <s>', 'seed of the sample draw (and of a fresh adapter)', '0')
@@ -118,12 +123,17 @@ export function registerFisher(program: Command, io: CliIO): void {
       const chunkSize = o.chunkSize === undefined ? undefined : positiveInt(o.chunkSize, '--chunk-size');
       ensureTuners();
       const tuner = getTuner(o.method);
-      const { model } = await loadTargetModel(o.model, { seed, ...(o.numLabels ? { numLabels: positiveInt(o.numLabels, '--num-labels') } : {}) });
+      if (!o.data === !o.task) throw new FishTuningError('give exactly one of --data FILE.jsonl or --task glue/<name>|gsm8k', { option: '--data' });
+      const numLabels = o.numLabels ? { numLabels: positiveInt(o.numLabels, '--num-labels') } : {};
+      const { model, tokenizer } = o.task ? await loadModelWithTokenizer(o.model, { seed, ...numLabels }) : await loadTargetModel(o.model, { seed, ...numLabels });
       let adapter: PeftAdapter | null = null;
       try {
-        const rows = readFisherRows(o.data, model.task);
+        const rows: TokenizedExample[] = o.task
+          ? // In file order only the first N rows are needed: tokenizing a whole split is the slow part.
+            ((await taskExamples(o.task, model, tokenizer!, { ...(o.dataDir ? { dataDir: o.dataDir } : {}), ...(o.order === 'first' && samples ? { limit: samples } : {}) })).train as TokenizedExample[])
+          : readFisherRows(o.data!, model.task);
         if (samples !== undefined && samples > rows.length) {
-          throw new FishTuningError(`asked for ${samples} samples but '${o.data}' has only ${rows.length} rows`, { option: '--samples' });
+          throw new FishTuningError(`asked for ${samples} samples but '${o.data ?? o.task}' has only ${rows.length} rows`, { option: '--samples' });
         }
         if (o.initAdapter) {
           const files = await readAdapterDir(o.initAdapter);
@@ -153,7 +163,7 @@ export function registerFisher(program: Command, io: CliIO): void {
           },
         });
         try {
-          await saveFisher(o.out, result, { peft_method: o.method, model: o.model, data: o.data, ...(o.initAdapter ? { init_adapter: o.initAdapter } : {}) });
+          await saveFisher(o.out, result, { peft_method: o.method, model: o.model, data: o.data ?? o.task!, ...(o.initAdapter ? { init_adapter: o.initAdapter } : {}) });
           const entries = params.reduce((n, p) => n + p.variable.size, 0);
           io.out(`wrote ${o.out}: ${params.length} tensors, ${entries} entries, N=${result.samples}, ${result.estimator} Fisher (${result.method})\n`);
         } finally {

@@ -10,6 +10,7 @@ import { loadGlue } from '@fish-tuning/datasets-glue/node';
 import { encodeGsm8k } from '@fish-tuning/datasets-gsm8k';
 import { loadGsm8k } from '@fish-tuning/datasets-gsm8k/node';
 import type { TrainExample } from '@fish-tuning/trainer';
+import { findDataDir, resolveDataDir } from '../data-dir.js';
 
 /** Training and validation examples of `task` ('glue/<name>' or 'gsm8k'), at most `limit` training rows. */
 export async function taskExamples(
@@ -20,14 +21,15 @@ export async function taskExamples(
 ): Promise<{ train: TrainExample[]; validation: TrainExample[] | null }> {
   if (task === 'gsm8k') {
     if (model.task !== 'causal-lm') throw new FishTuningError('gsm8k needs a causal LM (Llama) model', { option: '--task' });
-    if (!options.dataDir) throw new FishTuningError('gsm8k needs --data-dir (the directory with train.jsonl)', { option: '--data-dir' });
-    const rows = await loadGsm8k({ split: 'train', dataDir: options.dataDir, ...(options.limit ? { limit: options.limit } : {}) });
+    const rows = await loadGsm8k({ split: 'train', dataDir: resolveDataDir(options.dataDir, 'gsm8k'), ...(options.limit ? { limit: options.limit } : {}) });
     return { train: rows.map((r) => encodeGsm8k(r, tokenizer)), validation: null };
   }
+  // Without --data-dir: a local copy if one is found, else the GLUE loader's download (with its checksum).
+  const dataDir = options.dataDir ?? findDataDir();
   const name = task.replace(/^glue\//, '');
   const spec = glueTask(name);
   const load = async (split: GlueSplit, limit?: number) =>
-    loadGlue({ task: spec, split, ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(limit ? { limit } : {}) });
+    loadGlue({ task: spec, split, ...(dataDir ? { dataDir } : {}), ...(limit ? { limit } : {}) });
   const encode = (rows: Awaited<ReturnType<typeof load>>): TrainExample[] =>
     model.task === 'causal-lm'
       ? rows.map((r) => encodeForDecoder(spec, r, tokenizer))
