@@ -117,7 +117,7 @@ async function evalGsm8k({ model, tokenizer, options, io }: TaskContext): Promis
     accuracy: result.accuracy,
     few_shot: fewShot,
     max_new_tokens: maxNewTokens,
-    results: result.results.map(({ idx, predicted, reference, correct, stoppedBy }) => ({ idx, predicted: predicted ?? null, reference, correct, stopped_by: stoppedBy })),
+    results: result.results.map(({ idx, completion, predicted, reference, correct, stoppedBy }) => ({ idx, predicted: predicted ?? null, reference, correct, stopped_by: stoppedBy, completion })),
   };
 }
 
