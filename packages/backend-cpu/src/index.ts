@@ -4,6 +4,7 @@
  * matMul gradient and a ScatterNd-based UnsortedSegmentSum (the gradient of embedding lookups).
  * Await {@link ready} before the first op.
  */
+import '@fish-tuning/core/tfjs-quiet';
 // tfjs-core's gradient and chained-op registrations ship only as extension-less ESM files, which
 // get bundled next to (not shared with) the package entry that Node resolves. base_side_effects sets
 // that bundled copy's tensor op handler, without which tensor.clone() throws inside stock gradients.

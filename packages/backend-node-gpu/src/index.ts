@@ -4,6 +4,7 @@
  * so it cannot be installed on machines without internet access; {@link ready} then rejects with a
  * message saying so, and the rest of fish-tuning keeps working on the wasm or cpu backend.
  */
+import '@fish-tuning/core/tfjs-quiet';
 // tfjs-core's gradient and chained-op registrations ship only as extension-less ESM files, which
 // get bundled next to (not shared with) the package entry that Node resolves. base_side_effects sets
 // that bundled copy's tensor op handler, without which tensor.clone() throws inside stock gradients.
