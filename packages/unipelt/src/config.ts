@@ -13,7 +13,7 @@ import { prefixConfig, type PrefixConfig, type PrefixOptions } from '@fish-tunin
 export interface UnipeltConfig extends PeftConfigBase {
   peft_type: 'FISH_UNIPELT';
   task_type: string | null;
-  /** Layers holding LoRA and adapters (null: all). The prefix always spans every layer (see README). */
+  /** Layers holding LoRA, adapters and the prefix (null: all). */
   layers_to_transform: number[] | null;
   lora: LoraConfig;
   adapter: AdapterConfig;
@@ -65,7 +65,7 @@ export function unipeltConfig(options: UnipeltOptions, model: PeftTargetModel): 
   const task_type = options.task_type ?? (model.task === 'causal-lm' ? 'CAUSAL_LM' : model.task === 'encoder' ? 'FEATURE_EXTRACTION' : 'SEQ_CLS');
   const lora = wrap('lora', () => loraConfig({ r: 8, lora_alpha: 16, ...options.lora, layers: layers ?? 'all', task_type, modules_to_save: null }, model));
   const adapter = wrap('adapter', () => adapterConfig({ reduction_factor: 16, non_linearity: 'relu', target_modules: UNIPELT_ADAPTER_TARGETS[model.family], ...options.adapter, layers: layers ?? 'all', task_type, modules_to_save: null }, model));
-  const prefix = wrap('prefix', () => prefixConfig({ num_virtual_tokens: 10, ...options.prefix, task_type }, model));
+  const prefix = wrap('prefix', () => prefixConfig({ num_virtual_tokens: 10, ...options.prefix, ...(layers ? { layers } : {}), task_type }, model));
   return { peft_type: 'FISH_UNIPELT', task_type, inference_mode: false, base_model_name_or_path: null, layers_to_transform: layers, lora, adapter, prefix, fish_gates: options.fish_gates ?? false,
     modules_to_save: options.modules_to_save !== undefined ? options.modules_to_save : model.task === 'classification' || model.task === 'regression' ? ['classifier', 'score'] : null,
   };
@@ -78,7 +78,7 @@ export function unipeltConfigFromFile(json: PeftConfigBase, model: PeftTargetMod
     if (!json[part] || typeof json[part] !== 'object') throw new FishTuningError(`missing the '${part}' sub-config`, { file, option: part });
   }
   const prefix = json.prefix as PrefixConfig;
-  const expected = prefixConfig({ num_virtual_tokens: prefix.num_virtual_tokens }, model);
+  const expected = prefixConfig({ num_virtual_tokens: prefix.num_virtual_tokens, ...(prefix.layers_to_transform ? { layers: prefix.layers_to_transform } : {}) }, model);
   if (prefix.token_dim !== expected.token_dim || prefix.num_layers !== expected.num_layers) {
     throw new FishTuningError(`prefix token_dim/num_layers ${prefix.token_dim}/${prefix.num_layers} do not fit this model (${expected.token_dim}/${expected.num_layers})`, { file, option: 'prefix' });
   }

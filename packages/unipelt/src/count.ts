@@ -26,8 +26,8 @@ export function unipeltParameterCount(
   const lora = layers * settings.loraTargets.reduce((n, [i, o]) => n + settings.r * (i + o), 0);
   const rb = Math.max(1, Math.floor(d / settings.reductionFactor));
   const adapter = layers * settings.adaptersPerLayer * (2 * d * rb + (settings.adapterBias ?? true ? rb + d : 0));
-  // The prefix spans every layer (PrefixSource has no per-layer opt-out).
-  const prefix = settings.prefixLength * 2 * dims.numKvHeads * dims.headDim * dims.numLayers;
-  const gates = layers * settings.loraTargets.reduce((n, [i]) => n + i + 1, 0) + layers * settings.adaptersPerLayer * (d + 1) + dims.numLayers * 2 * (d + 1);
+  // LoRA, adapters and the prefix (with its gate) all live in the same `layers` layers.
+  const prefix = settings.prefixLength * 2 * dims.numKvHeads * dims.headDim * layers;
+  const gates = layers * settings.loraTargets.reduce((n, [i]) => n + i + 1, 0) + layers * settings.adaptersPerLayer * (d + 1) + layers * 2 * (d + 1);
   return { lora, adapter, prefix, gates, total: lora + adapter + prefix + gates };
 }

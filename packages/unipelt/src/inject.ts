@@ -52,7 +52,7 @@ export class UnipeltAdapter implements PeftAdapter<UnipeltConfig> {
     };
     for (const [path, layer] of this.lora.layers()) add(path, 'lora_gate', (layer as GatedLoraLinear).gate);
     for (const [path, gate] of this.adapterGates) add(path, 'adapter_gate', gate);
-    this.gatedPrefix.gates.forEach((gate, i) => add(this.model.layerPath(i), 'prefix_gate', gate));
+    this.gatedPrefix.gates.forEach((gate, i) => add(this.model.layerPath(this.gatedPrefix.layers[i]), 'prefix_gate', gate));
     return out;
   }
 

@@ -38,15 +38,23 @@ export class GatedLoraLinear extends LoraLinear {
   }
 }
 
-/** The prefix of every layer, keys scaled by G_P(h)[0] and values by G_P(h)[1]. */
+/** The prefix of each prefixed layer, keys scaled by G_P(h)[0] and values by G_P(h)[1]. */
 export class GatedPrefix implements PrefixSource {
+  /** The layers with a prefix (all, or the encoder's `layers`), and one gate for each, in that order. */
+  readonly layers: readonly number[];
   readonly gates: Gate[];
 
   constructor(
     readonly encoder: PrefixEncoder,
     hiddenSize: number,
   ) {
-    this.gates = Array.from({ length: encoder.numLayers }, () => new Gate(hiddenSize, 2));
+    this.layers = encoder.layers ?? Array.from({ length: encoder.numLayers }, (_, i) => i);
+    this.gates = this.layers.map(() => new Gate(hiddenSize, 2));
+  }
+
+  /** The gate of `layer`, or undefined when the layer has no prefix. */
+  gateOf(layer: number): Gate | undefined {
+    return this.gates[this.layers.indexOf(layer)];
   }
 
   get length(): number {
@@ -57,7 +65,7 @@ export class GatedPrefix implements PrefixSource {
     const p = this.encoder.prefixFor(layer, hidden, ctx);
     if (!p) return null;
     return tf.tidy(() => {
-      const g = this.gates[layer].value(hidden); // [b, 1, 2]
+      const g = this.gateOf(layer)!.value(hidden); // [b, 1, 2]
       const b = g.shape[0];
       const gk = tf.reshape(tf.slice(g, [0, 0, 0], [b, 1, 1]), [b, 1, 1, 1]);
       const gv = tf.reshape(tf.slice(g, [0, 0, 1], [b, 1, 1]), [b, 1, 1, 1]);

@@ -27,7 +27,7 @@ describe('unipeltConfig', () => {
     expect(c.peft_type).toBe('FISH_UNIPELT');
     expect(c.lora).toMatchObject({ r: 8, lora_alpha: 16, layers_to_transform: [1, 2] });
     expect(c.adapter).toMatchObject({ reduction_factor: 16, non_linearity: 'relu', layers_to_transform: [1, 2] });
-    expect(c.prefix).toMatchObject({ num_virtual_tokens: 10 });
+    expect(c.prefix).toMatchObject({ num_virtual_tokens: 10, layers_to_transform: [1, 2] });
     expect(c.fish_gates).toBe(false);
   });
   it('rejects bad options by name, prefixed with the part', () => {
