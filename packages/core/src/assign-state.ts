@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { FishTuningError } from './errors.js';
 import { toTensor } from './tensors.js';
 import type { DecodedTensor } from './safetensors.js';
+import type { TrainableParameter } from './parameters.js';
 
 /**
  * Assigns `tensors[name]` to each `variables[name]`; throws on a missing, extra or mis-shaped tensor.
@@ -29,4 +30,19 @@ export function assignStateDict(variables: ReadonlyMap<string, tf.Variable>, ten
     if (cast !== value) cast.dispose();
     value.dispose();
   }
+}
+
+/** The task head saved with an adapter when its config names PEFT's `modules_to_save` (never a FISH candidate). */
+export function savedHeadParameters(config: { modules_to_save?: unknown }, model: { headParameters(): TrainableParameter[] }): TrainableParameter[] {
+  return Array.isArray(config.modules_to_save) && config.modules_to_save.length ? model.headParameters() : [];
+}
+
+/** An adapter's state dict: its own parameters, then the saved head, keyed by PEFT name. */
+export function parametersStateDict(params: readonly TrainableParameter[], head: readonly TrainableParameter[] = []): Map<string, tf.Tensor> {
+  return new Map([...params, ...head].map((p) => [p.name, p.variable]));
+}
+
+/** assignStateDict for parameter lists: `params` must all be in the file, the `head` may be absent. */
+export function assignParameters(params: readonly TrainableParameter[], head: readonly TrainableParameter[], tensors: ReadonlyMap<string, DecodedTensor>, file?: string): void {
+  assignStateDict(new Map(params.map((p) => [p.name, p.variable])), tensors, file, new Map(head.map((p) => [p.name, p.variable])));
 }

@@ -36,7 +36,7 @@ export {
   type TensorToWrite,
 } from './safetensors.js';
 export { toTensor, toWritable } from './tensors.js';
-export { assignStateDict } from './assign-state.js';
+export { assignStateDict, assignParameters, parametersStateDict, savedHeadParameters } from './assign-state.js';
 export { Rng, type RngState } from './rng.js';
 export { installBackendFixes } from './backend-fixes.js';
 export type { TextTokenizer } from './tokenizer.js';

@@ -6,7 +6,9 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import {
-  assignStateDict,
+  assignParameters,
+  parametersStateDict,
+  savedHeadParameters,
   injectModules,
   isLinearLike,
   layerIndexOf,
@@ -61,15 +63,15 @@ export class Ia3Adapter implements PeftAdapter<Ia3Config> {
 
   /** The task head, saved with the adapter when `modules_to_save` is set (never a FISH candidate). */
   headParameters(): TrainableParameter[] {
-    return this.config.modules_to_save?.length ? this.model.headParameters() : [];
+    return savedHeadParameters(this.config, this.model);
   }
 
   stateDict(): Map<string, tf.Tensor> {
-    return new Map([...this.params, ...this.headParameters()].map((p) => [p.name, p.variable]));
+    return parametersStateDict(this.params, this.headParameters());
   }
 
   loadStateDict(tensors: Map<string, DecodedTensor>, file?: string): void {
-    assignStateDict(new Map(this.params.map((p) => [p.name, p.variable])), tensors, file, new Map(this.headParameters().map((p) => [p.name, p.variable])));
+    assignParameters(this.params, this.headParameters(), tensors, file);
   }
 
   /** Folds every vector into its base weight (inference speed; training must unmerge first). */

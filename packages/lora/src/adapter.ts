@@ -6,11 +6,12 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  FishTuningError,
+  assignParameters,
+  parametersStateDict,
+  savedHeadParameters,
   layerIndexOf,
   peftTensorName,
   restoreModules,
-  toTensor,
   type DecodedTensor,
   type Injection,
   type Linear,
@@ -60,32 +61,16 @@ export class LoraAdapter<C extends LoraConfig = LoraConfig> implements PeftAdapt
 
   /** The head (PEFT's modules_to_save) is saved with the adapter when the config names it. */
   private headParameters(): TrainableParameter[] {
-    return this.config.modules_to_save?.length ? this.model.headParameters() : [];
+    return savedHeadParameters(this.config, this.model);
   }
 
   stateDict(): Map<string, tf.Tensor> {
-    const out = new Map<string, tf.Tensor>();
-    for (const p of [...this.trainableParameters(), ...this.headParameters()]) out.set(p.name, p.variable);
-    return out;
+    return parametersStateDict(this.trainableParameters(), this.headParameters());
   }
 
+  /** An adapter saved without its head keeps the model's head. */
   loadStateDict(tensors: Map<string, DecodedTensor>, file?: string): void {
-    const required = this.trainableParameters();
-    const optional = this.headParameters();
-    const names = new Set([...required, ...optional].map((p) => p.name));
-    for (const name of tensors.keys()) {
-      if (!names.has(name)) throw new FishTuningError(`unexpected tensor (this adapter's tensors are named like '${required[0]?.name}')`, { file, tensor: name });
-    }
-    for (const p of [...required, ...optional]) {
-      const t = tensors.get(p.name);
-      if (!t) {
-        if (optional.includes(p)) continue; // an adapter saved without its head keeps the model's head
-        throw new FishTuningError('missing tensor', { file, tensor: p.name });
-      }
-      const value = toTensor(t, p.variable.shape, { file, tensor: p.name });
-      p.variable.assign(value);
-      value.dispose();
-    }
+    assignParameters(this.trainableParameters(), this.headParameters(), tensors, file);
   }
 
   /** Unmerges if merged, restores the original modules and frees the adapter's tensors. */
