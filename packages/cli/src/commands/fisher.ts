@@ -18,19 +18,14 @@ import { saveFisher } from '@fish-tuning/fisher/node';
 import { selectBackend } from '../backend.js';
 import { applyAdapterFiles, ensureTuners } from '../adapter-loading.js';
 import { positiveInt } from '../flags.js';
-import { methodOptions } from '../method-options.js';
+import { methodOptions, type MethodFlags } from '../method-options.js';
 import { loadModelWithTokenizer, loadTargetModel } from '../model-loading.js';
 import { taskExamples } from './train-task.js';
 import type { CliIO } from '../io.js';
 
-export interface FisherCliOptions {
+export interface FisherCliOptions extends MethodFlags {
   model: string;
   method: string;
-  rank?: string;
-  alpha?: string;
-  targets?: string;
-  layers?: string;
-  virtualTokens?: string;
   numLabels?: string;
   initAdapter?: string;
   data?: string;

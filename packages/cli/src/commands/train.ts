@@ -24,13 +24,13 @@ import { readFisherRows } from './fisher.js';
 import { taskExamples } from './train-task.js';
 import { ensureTuners } from '../adapter-loading.js';
 import { int, num, oneOf } from '../flags.js';
-import { METHODS, methodOptions } from '../method-options.js';
+import { METHODS, methodOptions, type MethodFlags } from '../method-options.js';
 import { loadModelWithTokenizer, loadTargetModel } from '../model-loading.js';
 import { processIO, type CliIO } from '../io.js';
 
 export const MASK_CHOICES = ['none', ...MASK_SELECTIONS] as const;
 
-export interface TrainCliOptions {
+export interface TrainCliOptions extends MethodFlags {
   model: string;
   data?: string;
   task?: string;
@@ -39,12 +39,6 @@ export interface TrainCliOptions {
   limit?: string;
   evalLimit?: string;
   method: string;
-  rank?: string;
-  alpha?: string;
-  dropout?: string;
-  targets?: string;
-  layers?: string;
-  virtualTokens?: string;
   numLabels?: string;
   mask: string;
   ratio?: string;
