@@ -9,8 +9,8 @@ import { int, num } from './flags.js';
 export interface MethodFlags {
   rank?: string;
   alpha?: string;
-  /** LoRA dropout. */
-  dropout?: string;
+  /** `--lora-dropout` (commander's camel case). */
+  loraDropout?: string;
   targets?: string;
   layers?: string;
   virtualTokens?: string;
@@ -35,12 +35,12 @@ export function methodOptions(method: string, o: MethodFlags): Record<string, un
 function flatMethodOptions(method: string, o: MethodFlags): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const lora = method === 'lora' || method === 'dora' || method === 'unipelt';
-  for (const [flag, value] of [['--rank', o.rank], ['--alpha', o.alpha], ['--lora-dropout', o.dropout]] as const) {
+  for (const [flag, value] of [['--rank', o.rank], ['--alpha', o.alpha], ['--lora-dropout', o.loraDropout]] as const) {
     if (value !== undefined && !lora) throw new FishTuningError(`does not apply to method '${method}' (only lora, dora, unipelt)`, { option: flag });
   }
   if (o.rank !== undefined) out.r = int(o.rank, '--rank');
   if (o.alpha !== undefined) out.lora_alpha = num(o.alpha, '--alpha');
-  if (o.dropout !== undefined) out.lora_dropout = num(o.dropout, '--lora-dropout', (n) => n >= 0 && n < 1, 'a number in [0, 1)');
+  if (o.loraDropout !== undefined) out.lora_dropout = num(o.loraDropout, '--lora-dropout', (n) => n >= 0 && n < 1, 'a number in [0, 1)');
   if (o.targets !== undefined) {
     if (method === 'prefix') throw new FishTuningError(`does not apply to method 'prefix' (it has no target modules)`, { option: '--targets' });
     out.target_modules = o.targets.split(',').map((s) => s.trim()).filter(Boolean);

@@ -60,6 +60,14 @@ describe.skipIf(!hasShared('models', 'stories260K'))('fish-tune train (stories26
     expect(m.err + m.out).toContain('trained 2/2 steps');
   });
 
+  it('method flags reach the saved config (--alpha, --lora-dropout)', async () => {
+    const out = path.join(tmp, 'flags');
+    const r = await cli([...base, '--alpha', '8', '--lora-dropout', '0.1', '--mask', 'none', '--max-steps', '1', '--out', out]);
+    expect(r.code, r.err).toBe(0);
+    const config = JSON.parse(fs.readFileSync(path.join(out, 'adapter_config.json'), 'utf8'));
+    expect(config).toMatchObject({ lora_alpha: 8, lora_dropout: 0.1 });
+  });
+
   it('--mask none trains densely with an evaluation set', async () => {
     const out = path.join(tmp, 'dense');
     const r = await cli([...base, '--mask', 'none', '--epochs', '1', '--eval-data', data, '--out', out]);
