@@ -26,7 +26,7 @@ for (const name of readdirSync(out).sort()) {
 }
 rows.sort((a, b) => order.indexOf(a.variant) - order.indexOf(b.variant) || a.seed - b.seed);
 const f = (x) => (x === undefined ? '?' : x.toFixed(4));
-console.log('| variant | seed | trainable LoRA entries | acc. per epoch | final acc. | last train loss | steps | wall s |');
+console.log('| variant | seed | trainable LoRA entries | val. acc. at each evaluation | final val. acc. | last-batch train loss | steps | wall s |');
 console.log('|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
   console.log(`| ${r.variant} | ${r.seed} | ${r.trainable} | ${r.accs.map(f).join(' / ')} | ${f(r.final)} | ${f(r.loss)} | ${r.steps} | ${r.time} |`);
