@@ -60,12 +60,15 @@ describe.skipIf(!hasShared('models', 'stories260K'))('fish-tune train (stories26
     expect(m.err + m.out).toContain('trained 2/2 steps');
   });
 
-  it('method flags reach the saved config (--alpha, --lora-dropout)', async () => {
+  it('method flags reach the saved config (--alpha, --lora-dropout, --init)', async () => {
     const out = path.join(tmp, 'flags');
-    const r = await cli([...base, '--alpha', '8', '--lora-dropout', '0.1', '--mask', 'none', '--max-steps', '1', '--out', out]);
+    const r = await cli([...base, '--alpha', '8', '--lora-dropout', '0.1', '--init', 'pissa', '--mask', 'none', '--max-steps', '1', '--out', out]);
     expect(r.code, r.err).toBe(0);
     const config = JSON.parse(fs.readFileSync(path.join(out, 'adapter_config.json'), 'utf8'));
-    expect(config).toMatchObject({ lora_alpha: 8, lora_dropout: 0.1 });
+    expect(config).toMatchObject({ lora_alpha: 8, lora_dropout: 0.1, init_lora_weights: 'pissa' });
+    const bad = await cli([...base, '--init', 'zeros', '--mask', 'none', '--max-steps', '1', '--out', path.join(tmp, 'bad-init')]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/option '--init'.*zeros.*default, gaussian, pissa/);
   });
 
   it('--mask none trains densely with an evaluation set', async () => {

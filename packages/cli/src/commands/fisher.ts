@@ -92,6 +92,7 @@ export function registerFisher(program: Command, io: CliIO): void {
     .requiredOption('--method <name>', 'PEFT method: lora | dora | ia3 | prefix | adapter | unipelt')
     .option('--rank <r>', 'LoRA/DoRA rank r')
     .option('--alpha <a>', 'LoRA/DoRA lora_alpha')
+    .option('--init <how>', 'LoRA/DoRA init: default (Kaiming A, zero B) | gaussian | pissa (the paper)')
     .option('--targets <list>', 'target modules, comma separated (e.g. q_proj,v_proj)')
     .option('--layers <spec>', "layers to adapt: 'all', 'top:n' or '0,3,5'")
     .option('--virtual-tokens <n>', 'prefix length (prefix, unipelt)')

@@ -95,6 +95,7 @@ export function registerTrain(program: Command, io: CliIO): void {
     .requiredOption('--method <name>', `PEFT method: ${METHODS.join(' | ')}`)
     .option('--rank <r>', 'LoRA/DoRA rank r')
     .option('--alpha <a>', 'LoRA/DoRA lora_alpha')
+    .option('--init <how>', 'LoRA/DoRA init: default (Kaiming A, zero B) | gaussian | pissa (the paper)')
     .option('--lora-dropout <p>', 'LoRA/DoRA lora_dropout')
     .option('--targets <list>', 'target modules, comma separated')
     .option('--layers <spec>', "layers to adapt: 'all', 'top:n' or '0,3,5'")
