@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Rng } from '@fish-tuning/core';
 import { readSafetensorsFile } from '@fish-tuning/core/node';
-import { hasShared, sharedPath } from '@fish-tuning/test-utils';
+import { hasShared, modelCachePath, sharedPath } from '@fish-tuning/test-utils';
 import { cli } from './run.js';
 
 const MODEL = sharedPath('models', 'stories260K');
@@ -101,4 +101,19 @@ describe('fish-tune train: bad options name the flag and the accepted values', (
       expect(r.err).toMatch(message);
     });
   }
+});
+
+describe.skipIf(!fs.existsSync(modelCachePath('all-MiniLM-L6-v2', 'model.safetensors')) || !hasShared('data', 'cola'))('fish-tune train on a GLUE task with a BERT model', () => {
+  it("evaluates with the task's GLUE metric (CoLA: Matthews correlation) and follows it for the best checkpoint", async () => {
+    const out = path.join(tmp, 'cola');
+    const r = await cli(['train', '--model', modelCachePath('all-MiniLM-L6-v2'), '--task', 'glue/cola', '--data-dir', sharedPath('data'), '--num-labels', '2', '--method', 'lora', '--rank', '2', '--layers', 'top:1', '--limit', '8', '--eval-limit', '16', '--mask', 'none', '--max-steps', '1', '--batch-size', '4', '--no-progress', '--out', out]);
+    expect(r.code, r.err).toBe(0);
+    const metrics = JSON.parse(fs.readFileSync(path.join(out, 'metrics.json'), 'utf8'));
+    const last = metrics.evals.at(-1).metrics;
+    expect(Object.keys(last)).toEqual(['score', 'matthews', 'eval_loss']);
+    expect(last.score).toBe(last.matthews);
+    expect(last.matthews).toBeGreaterThanOrEqual(-1);
+    expect(last.matthews).toBeLessThanOrEqual(1);
+    expect(metrics.best.metric).toBe('score');
+  });
 });

@@ -22,6 +22,7 @@ import { CACHE_MODES, OPTIMIZERS, SCHEDULES, evaluateLoss, findCheckpoint, train
 import { selectBackend } from '../backend.js';
 import { readFisherRows } from './fisher.js';
 import { taskExamples } from './train-task.js';
+import { glueMetric } from '@fish-tuning/datasets-glue';
 import { ensureTuners } from '../adapter-loading.js';
 import { int, num, oneOf } from '../flags.js';
 import { METHODS, methodOptions, type MethodFlags } from '../method-options.js';
@@ -232,10 +233,22 @@ export function registerTrain(program: Command, io: CliIO): void {
             io.err(`step ${r.step}/${r.totalSteps} loss ${payload.loss} lr ${payload.lr} ${payload.tps} tok/s\n`);
           }
         };
+        const glueName = o.task?.startsWith('glue/') ? o.task.slice('glue/'.length) : null;
         const evaluate = evalRows
           ? () => {
+              // The first key is the one early stopping and the best checkpoint follow.
               const metrics: Record<string, number> = {};
-              if (model.task === 'classification') metrics.accuracy = accuracyOf(model, evalRows, settings.maxTokensPerMicroBatch);
+              if (model.task === 'classification' || model.task === 'regression') {
+                const predictions = predictionsOf(model, evalRows, settings.maxTokensPerMicroBatch);
+                const labels = evalRows.map((r) => r.labels as number);
+                if (glueName) {
+                  // The task's own GLUE metric (MCC for CoLA, (F1 + accuracy)/2 for MRPC, Pearson/Spearman for STS-B).
+                  const { score, metrics: parts } = glueMetric(glueName, predictions, labels);
+                  Object.assign(metrics, { score }, parts);
+                } else if (model.task === 'classification') {
+                  metrics.accuracy = predictions.filter((p, i) => p === labels[i]).length / labels.length;
+                }
+              }
               metrics.eval_loss = evaluateLoss(model, evalRows, settings.maxTokensPerMicroBatch);
               return metrics;
             }
@@ -257,7 +270,7 @@ export function registerTrain(program: Command, io: CliIO): void {
             resume: resuming,
             writeMask: false,
             evaluate,
-            greaterIsBetter: model.task === 'classification',
+            greaterIsBetter: glueName !== null || model.task === 'classification',
             ...settings,
             onStep,
           });
@@ -277,8 +290,9 @@ export function registerTrain(program: Command, io: CliIO): void {
     });
 }
 
-function accuracyOf(model: Parameters<typeof evaluateLoss>[0], rows: readonly TrainExample[], maxTokens: number): number {
-  let correct = 0;
+/** Class ids (classification, argmax) or scores (regression) of `rows`, in token-budgeted chunks. */
+function predictionsOf(model: Parameters<typeof evaluateLoss>[0], rows: readonly TrainExample[], maxTokens: number): number[] {
+  const out: number[] = [];
   const per = Math.max(1, Math.floor(maxTokens / Math.max(...rows.map((r) => r.inputIds.length))));
   for (let i = 0; i < rows.length; i += per) {
     const chunk = rows.slice(i, i + per);
@@ -286,9 +300,12 @@ function accuracyOf(model: Parameters<typeof evaluateLoss>[0], rows: readonly Tr
     const ids = tf.tensor2d(chunk.flatMap((r) => [...r.inputIds, ...new Array(t - r.inputIds.length).fill(0)]), [chunk.length, t], 'int32');
     const mask = tf.tensor2d(chunk.flatMap((r) => r.inputIds.map((_, j) => (r.attentionMask ? r.attentionMask[j] : 1)).concat(new Array(t - r.inputIds.length).fill(0))), [chunk.length, t], 'int32');
     const types = chunk.some((r) => r.tokenTypeIds) ? tf.tensor2d(chunk.flatMap((r) => [...(r.tokenTypeIds ?? r.inputIds.map(() => 0)), ...new Array(t - r.inputIds.length).fill(0)]), [chunk.length, t], 'int32') : undefined;
-    const predicted = tf.tidy(() => tf.argMax(model.logits({ inputIds: ids, attentionMask: mask, ...(types ? { tokenTypeIds: types } : {}) }, { training: false }), -1).dataSync());
+    const values = tf.tidy(() => {
+      const logits = model.logits({ inputIds: ids, attentionMask: mask, ...(types ? { tokenTypeIds: types } : {}) }, { training: false });
+      return (model.task === 'regression' ? tf.reshape(logits, [-1]) : tf.argMax(logits, -1)).dataSync();
+    });
     tf.dispose([ids, mask, ...(types ? [types] : [])]);
-    chunk.forEach((r, j) => (correct += predicted[j] === r.labels ? 1 : 0));
+    out.push(...Array.from(values));
   }
-  return correct / rows.length;
+  return out;
 }
