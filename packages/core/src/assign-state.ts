@@ -33,7 +33,7 @@ export function assignStateDict(variables: ReadonlyMap<string, tf.Variable>, ten
 }
 
 /** The task head saved with an adapter when its config names PEFT's `modules_to_save` (never a FISH candidate). */
-export function savedHeadParameters(config: { modules_to_save?: unknown }, model: { headParameters(): TrainableParameter[] }): TrainableParameter[] {
+export function savedHeadParameters(config: { readonly [key: string]: unknown }, model: { headParameters(): TrainableParameter[] }): TrainableParameter[] {
   return Array.isArray(config.modules_to_save) && config.modules_to_save.length ? model.headParameters() : [];
 }
 

@@ -12,6 +12,7 @@ export { paramValue, isPerSample, withParamOverrides } from './per-sample.js';
 export { countParameters, parameterMap, type TrainableParameter, type HasTrainableParameters } from './parameters.js';
 export type { ModelBatch, ModelTask, ModelDims, KeyValuePrefix, PrefixSource, PeftTargetModel } from './model.js';
 export { loadAdapterState, type PeftAdapter, type PeftConfigBase, type Tuner } from './peft.js';
+export { WrappingAdapter } from './wrapping-adapter.js';
 export { registerTuner, getTuner, registeredTuners } from './registry.js';
 export { matchesTarget, layerIndexOf, resolveLayers, type TargetSpec, type ModuleSelector } from './match.js';
 export { injectModules, restoreModules, type Injection } from './inject.js';
