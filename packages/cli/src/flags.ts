@@ -8,7 +8,7 @@ import { FishTuningError } from '@fish-tuning/core';
 /** An integer ≥ `min` (default 1). */
 export function int(text: string, option: string, min = 1): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < min) throw new FishTuningError(`expected an integer ≥ ${min}, got '${text}'`, { option });
+  if (text.trim() === '' || !Number.isInteger(n) || n < min) throw new FishTuningError(`expected an integer ≥ ${min}, got '${text}'`, { option });
   return n;
 }
 
@@ -19,7 +19,7 @@ export function positiveInt(text: string, option: string): number {
 /** A finite number passing `check` (described by `what` in the error). */
 export function num(text: string, option: string, check: (n: number) => boolean = Number.isFinite, what = 'a finite number'): number {
   const n = Number(text);
-  if (!Number.isFinite(n) || !check(n)) throw new FishTuningError(`expected ${what}, got '${text}'`, { option });
+  if (text.trim() === '' || !Number.isFinite(n) || !check(n)) throw new FishTuningError(`expected ${what}, got '${text}'`, { option });
   return n;
 }
 

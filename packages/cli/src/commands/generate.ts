@@ -8,14 +8,7 @@ import { FishTuningError } from '@fish-tuning/core';
 import { generate, loadLlamaModel } from '@fish-tuning/models';
 import type { CliIO } from '../io.js';
 import { selectBackend } from '../backend.js';
-
-function parseNumber(value: string, flag: string, integer: boolean): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n))) {
-    throw new FishTuningError(`expected ${integer ? 'an integer' : 'a number'}, got '${value}'`, { option: flag });
-  }
-  return n;
-}
+import { int, num } from '../flags.js';
 
 export function registerGenerate(program: Command, io: CliIO): void {
   program
@@ -30,10 +23,10 @@ export function registerGenerate(program: Command, io: CliIO): void {
     .option('--seed <n>', 'sampling seed', '0')
     .action(async (opts: Record<string, string>, cmd: Command) => {
       await selectBackend(cmd.optsWithGlobals().backend);
-      const maxNewTokens = parseNumber(opts.maxNewTokens, '--max-new-tokens', true);
-      const temperature = parseNumber(opts.temperature, '--temperature', false);
-      const topP = parseNumber(opts.topP, '--top-p', false);
-      const seed = parseNumber(opts.seed, '--seed', true);
+      const maxNewTokens = int(opts.maxNewTokens, '--max-new-tokens', 0);
+      const temperature = num(opts.temperature, '--temperature');
+      const topP = num(opts.topP, '--top-p');
+      const seed = int(opts.seed, '--seed', 0);
       const { model, tokenizer } = await loadLlamaModel(opts.model, { tokenizer: opts.tokenizer });
       try {
         if (!tokenizer) throw new FishTuningError('no tokenizer found next to the model; pass --tokenizer', { file: opts.model, option: '--tokenizer' });
