@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { FishTuningError } from '@fish-tuning/core';
 import { processIO, type CliIO } from './io.js';
+import { aboutFlag } from './aliases.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerEval } from './commands/eval.js';
 import { registerParams } from './commands/params.js';
@@ -37,7 +38,7 @@ export async function runCli(argv: string[], io: CliIO = processIO): Promise<num
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode;
     if (e instanceof FishTuningError) {
-      io.err(`fish-tune: ${e.message}\n`);
+      io.err(`fish-tune: ${aboutFlag(e).message}\n`);
       return 2;
     }
     io.err(`fish-tune: ${(e as Error).stack ?? String(e)}\n`);

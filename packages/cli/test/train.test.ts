@@ -23,7 +23,7 @@ const base = ['train', '--model', MODEL, '--data', data, '--method', 'lora', '--
 describe.skipIf(!hasShared('models', 'stories260K'))('fish-tune train (stories260K, LoRA)', () => {
   it('runs Fisher → mask → masked training and writes adapter, mask, Fisher, checkpoint, log, metrics; --resume continues', async () => {
     const out = path.join(tmp, 'run');
-    const r = await cli([...base, '--mask', 'fish', '--ratio', '0.05', '--fisher-samples', '8', '--max-steps', '4', '--checkpoint-every', '2', '--out', out]);
+    const r = await cli([...base, '--select', 'fish', '--ratio', '0.05', '--fisher-samples', '8', '--max-steps', '4', '--checkpoint-every', '2', '--out', out]);
     expect(r.err + r.out).toContain('trained 4/4 steps');
     expect(r.code).toBe(0);
     for (const f of ['adapter_config.json', 'adapter_model.safetensors', 'fish_fisher.safetensors', 'fish_mask.safetensors', 'checkpoint/trainer_state.json', 'checkpoint/optimizer.safetensors', 'log.jsonl', 'metrics.json']) {
@@ -44,7 +44,7 @@ describe.skipIf(!hasShared('models', 'stories260K'))('fish-tune train (stories26
     expect(log.filter((l) => l.type === 'step').map((l) => l.step)).toEqual([1, 2, 3, 4]);
     expect(JSON.parse(fs.readFileSync(path.join(out, 'metrics.json'), 'utf8')).steps).toBe(4);
 
-    const again = await cli([...base, '--mask', 'fish', '--ratio', '0.05', '--max-steps', '6', '--out', out, '--resume']);
+    const again = await cli([...base, '--select', 'fish', '--ratio', '0.05', '--max-steps', '6', '--out', out, '--resume']);
     expect(again.err + again.out).toContain('trained 6/6 steps (resumed at 4)');
     expect(again.err).not.toContain('fisher:');
   });
@@ -52,28 +52,28 @@ describe.skipIf(!hasShared('models', 'stories260K'))('fish-tune train (stories26
   it('--task glue/sst2 and --task gsm8k load, tokenize and train with the model tokenizer', async () => {
     const glueOut = path.join(tmp, 'sst2');
     const common = ['train', '--model', MODEL, '--method', 'lora', '--rank', '2', '--layers', 'top:1', '--batch-size', '4', '--no-progress', '--max-steps', '2'];
-    const g = await cli([...common, '--task', 'glue/sst2', '--data-dir', sharedPath('data'), '--limit', '12', '--eval-limit', '4', '--mask', 'fish', '--ratio', '0.1', '--fisher-samples', '4', '--out', glueOut]);
+    const g = await cli([...common, '--task', 'glue/sst2', '--data-dir', sharedPath('data'), '--limit', '12', '--eval-limit', '4', '--select', 'fish', '--ratio', '0.1', '--fisher-samples', '4', '--out', glueOut]);
     expect(g.err + g.out).toContain('trained 2/2 steps');
     const metrics = JSON.parse(fs.readFileSync(path.join(glueOut, 'metrics.json'), 'utf8'));
     expect(metrics.evals.at(-1).metrics.eval_loss).toBeGreaterThan(0);
-    const m = await cli([...common, '--task', 'gsm8k', '--data-dir', sharedPath('data', 'gsm8k'), '--limit', '4', '--mask', 'random', '--count', '10', '--max-tokens', '4096', '--out', path.join(tmp, 'gsm8k')]);
+    const m = await cli([...common, '--task', 'gsm8k', '--data-dir', sharedPath('data', 'gsm8k'), '--limit', '4', '--select', 'random', '--count', '10', '--max-tokens', '4096', '--out', path.join(tmp, 'gsm8k')]);
     expect(m.err + m.out).toContain('trained 2/2 steps');
   });
 
   it('method flags reach the saved config (--alpha, --lora-dropout, --init)', async () => {
     const out = path.join(tmp, 'flags');
-    const r = await cli([...base, '--alpha', '8', '--lora-dropout', '0.1', '--init', 'pissa', '--mask', 'none', '--max-steps', '1', '--out', out]);
+    const r = await cli([...base, '--alpha', '8', '--lora-dropout', '0.1', '--init', 'pissa', '--select', 'none', '--max-steps', '1', '--out', out]);
     expect(r.code, r.err).toBe(0);
     const config = JSON.parse(fs.readFileSync(path.join(out, 'adapter_config.json'), 'utf8'));
     expect(config).toMatchObject({ lora_alpha: 8, lora_dropout: 0.1, init_lora_weights: 'pissa' });
-    const bad = await cli([...base, '--init', 'zeros', '--mask', 'none', '--max-steps', '1', '--out', path.join(tmp, 'bad-init')]);
+    const bad = await cli([...base, '--init', 'zeros', '--select', 'none', '--max-steps', '1', '--out', path.join(tmp, 'bad-init')]);
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/option '--init'.*zeros.*default, gaussian, pissa/);
   });
 
-  it('--mask none trains densely with an evaluation set', async () => {
+  it('--select none trains densely with an evaluation set', async () => {
     const out = path.join(tmp, 'dense');
-    const r = await cli([...base, '--mask', 'none', '--epochs', '1', '--eval-data', data, '--out', out]);
+    const r = await cli([...base, '--select', 'none', '--epochs', '1', '--eval-data', data, '--out', out]);
     expect(r.code).toBe(0);
     expect(fs.existsSync(path.join(out, 'fish_mask.safetensors'))).toBe(false);
     const metrics = JSON.parse(fs.readFileSync(path.join(out, 'metrics.json'), 'utf8'));
@@ -83,15 +83,15 @@ describe.skipIf(!hasShared('models', 'stories260K'))('fish-tune train (stories26
 
 describe('fish-tune train: bad options name the flag and the accepted values', () => {
   const cases: Array<[string[], RegExp]> = [
-    [['--mask', 'bogus', '--ratio', '0.1'], /option '--mask'.*'bogus'.*none, fish, random, reverse/],
-    [['--method', 'lorax', '--mask', 'none'], /option '--method'.*lora, dora, ia3, prefix, adapter, unipelt/],
-    [['--mask', 'fish'], /option '--ratio'.*exactly one of --ratio and --count/],
-    [['--mask', 'fish', '--ratio', '2'], /option '--ratio'.*\(0, 1\]/],
-    [['--mask', 'none', '--epochs', '1', '--max-steps', '2'], /option '--max-steps'/],
-    [['--mask', 'none', '--schedule', 'step'], /option '--schedule'.*linear, cosine, constant/],
-    [['--mask', 'none', '--optimizer', 'lion'], /option '--optimizer'.*adamw, sgd/],
-    [['--mask', 'none', '--task', 'squad'], /option '--task'.*glue\/<name>, gsm8k/],
-    [['--mask', 'none', '--task', 'gsm8k'], /option '--data'.*exactly one of --data/],
+    [['--select', 'bogus', '--ratio', '0.1'], /option '--select'.*'bogus'.*none, fish, random, reverse/],
+    [['--method', 'lorax', '--select', 'none'], /option '--method'.*lora, dora, ia3, prefix, adapter, unipelt/],
+    [['--select', 'fish'], /option '--ratio'.*exactly one of --ratio and --count/],
+    [['--select', 'fish', '--ratio', '2'], /option '--ratio'.*\(0, 1\]/],
+    [['--select', 'none', '--epochs', '1', '--max-steps', '2'], /option '--max-steps'/],
+    [['--select', 'none', '--schedule', 'step'], /option '--schedule'.*linear, cosine, constant/],
+    [['--select', 'none', '--optimizer', 'lion'], /option '--optimizer'.*adamw, sgd/],
+    [['--select', 'none', '--task', 'squad'], /option '--task'.*glue\/<name>, gsm8k/],
+    [['--select', 'none', '--task', 'gsm8k'], /option '--data'.*exactly one of --data/],
   ];
   for (const [flags, message] of cases) {
     it(flags.join(' '), async () => {
@@ -106,7 +106,7 @@ describe('fish-tune train: bad options name the flag and the accepted values', (
 describe.skipIf(!fs.existsSync(modelCachePath('all-MiniLM-L6-v2', 'model.safetensors')) || !hasShared('data', 'cola'))('fish-tune train on a GLUE task with a BERT model', () => {
   it("evaluates with the task's GLUE metric (CoLA: Matthews correlation) and follows it for the best checkpoint", async () => {
     const out = path.join(tmp, 'cola');
-    const r = await cli(['train', '--model', modelCachePath('all-MiniLM-L6-v2'), '--task', 'glue/cola', '--data-dir', sharedPath('data'), '--num-labels', '2', '--method', 'lora', '--rank', '2', '--layers', 'top:1', '--limit', '8', '--eval-limit', '16', '--mask', 'none', '--max-steps', '1', '--batch-size', '4', '--no-progress', '--out', out]);
+    const r = await cli(['train', '--model', modelCachePath('all-MiniLM-L6-v2'), '--task', 'glue/cola', '--data-dir', sharedPath('data'), '--num-labels', '2', '--method', 'lora', '--rank', '2', '--layers', 'top:1', '--limit', '8', '--eval-limit', '16', '--select', 'none', '--max-steps', '1', '--batch-size', '4', '--no-progress', '--out', out]);
     expect(r.code, r.err).toBe(0);
     const metrics = JSON.parse(fs.readFileSync(path.join(out, 'metrics.json'), 'utf8'));
     const last = metrics.evals.at(-1).metrics;

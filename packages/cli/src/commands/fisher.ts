@@ -11,9 +11,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { FishTuningError, Rng, getTuner, type PeftAdapter, type PeftTargetModel } from '@fish-tuning/core';
+import { FishTuningError, IGNORE_INDEX, Rng, getTuner, type Example, type PeftAdapter, type PeftTargetModel } from '@fish-tuning/core';
 import { readAdapterDir } from '@fish-tuning/core/node';
-import { computeFisher, exampleData, FISHER_ESTIMATORS, type FisherEstimator, type SampleOrder, type TokenizedExample } from '@fish-tuning/fisher';
+import { computeFisher, exampleData, FISHER_ESTIMATORS, type FisherEstimator, type SampleOrder } from '@fish-tuning/fisher';
 import { saveFisher } from '@fish-tuning/fisher/node';
 import { selectBackend } from '../backend.js';
 import { applyAdapterFiles, ensureTuners } from '../adapter-loading.js';
@@ -46,14 +46,14 @@ function intArray(value: unknown, file: string, line: number, key: string): numb
 }
 
 /** Reads pre-tokenized JSONL rows for `task` (errors name the file, line and field). */
-export function readFisherRows(file: string, task: PeftTargetModel['task']): TokenizedExample[] {
+export function readFisherRows(file: string, task: PeftTargetModel['task']): Example[] {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
     throw new FishTuningError(`cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file, option: '--data' });
   }
-  const rows: TokenizedExample[] = [];
+  const rows: Example[] = [];
   text.split('\n').forEach((raw, i) => {
     if (!raw.trim()) return;
     let obj: Record<string, unknown>;
@@ -72,7 +72,7 @@ export function readFisherRows(file: string, task: PeftTargetModel['task']): Tok
     const rawLabel = obj.labels ?? obj.label;
     let labels: number[] | number;
     if (task === 'causal-lm') {
-      labels = rawLabel == null ? inputIds.map((id, j) => (attentionMask && !attentionMask[j] ? -100 : id)) : intArray(rawLabel, file, i + 1, 'labels');
+      labels = rawLabel == null ? inputIds.map((id, j) => (attentionMask && !attentionMask[j] ? IGNORE_INDEX : id)) : intArray(rawLabel, file, i + 1, 'labels');
       if ((labels as number[]).length !== inputIds.length) throw new FishTuningError(`line ${i + 1}: 'labels' has ${(labels as number[]).length} entries, input_ids ${inputIds.length}`, { file, option: 'labels' });
     } else {
       if (typeof rawLabel !== 'number' || !Number.isFinite(rawLabel)) throw new FishTuningError(`line ${i + 1}: 'labels' (or 'label') must be a number for a ${task} model`, { file, option: 'labels' });
@@ -124,9 +124,9 @@ export function registerFisher(program: Command, io: CliIO): void {
       const { model, tokenizer } = o.task ? await loadModelWithTokenizer(o.model, { seed, ...numLabels }) : await loadTargetModel(o.model, { seed, ...numLabels });
       let adapter: PeftAdapter | null = null;
       try {
-        const rows: TokenizedExample[] = o.task
+        const rows: Example[] = o.task
           ? // In file order only the first N rows are needed: tokenizing a whole split is the slow part.
-            ((await taskExamples(o.task, model, tokenizer!, { ...(o.dataDir ? { dataDir: o.dataDir } : {}), ...(o.order === 'first' && samples ? { limit: samples } : {}) })).train as TokenizedExample[])
+            ((await taskExamples(o.task, model, tokenizer!, { ...(o.dataDir ? { dataDir: o.dataDir } : {}), ...(o.order === 'first' && samples ? { limit: samples } : {}) })).train)
           : readFisherRows(o.data!, model.task);
         if (samples !== undefined && samples > rows.length) {
           throw new FishTuningError(`asked for ${samples} samples but '${o.data ?? o.task}' has only ${rows.length} rows`, { option: '--samples' });
