@@ -77,9 +77,10 @@ export const FLAG_OF_OPTION: Readonly<Record<string, string>> = Object.freeze({
   activationCache: '--activation-cache',
 });
 
-/** The same error about the flag instead of the library option, when there is one. */
-export function aboutFlag(e: FishTuningError): FishTuningError {
-  const flag = e.option !== undefined && Object.prototype.hasOwnProperty.call(FLAG_OF_OPTION, e.option) ? FLAG_OF_OPTION[e.option] : undefined;
+/** The same error about the flag instead of the library option, when there is one (`local`: a command's own names first). */
+export function aboutFlag(e: FishTuningError, local: Readonly<Record<string, string>> = {}): FishTuningError {
+  const own = (table: Readonly<Record<string, string>>) => (e.option !== undefined && Object.prototype.hasOwnProperty.call(table, e.option) ? table[e.option] : undefined);
+  const flag = own(local) ?? own(FLAG_OF_OPTION);
   if (!flag) return e;
   return new FishTuningError(e.reason, { ...(e.file !== undefined ? { file: e.file } : {}), ...(e.tensor !== undefined ? { tensor: e.tensor } : {}), option: flag });
 }

@@ -78,6 +78,64 @@ describe.skipIf(!hasShared('models', 'stories260K'))('fish-tune train (stories26
     expect(fs.existsSync(path.join(out, 'fish_mask.safetensors'))).toBe(false);
     const metrics = JSON.parse(fs.readFileSync(path.join(out, 'metrics.json'), 'utf8'));
     expect(metrics.evals[0].metrics.eval_loss).toBeGreaterThan(0);
+    // Evaluations reach the terminal; the summary says where the best step's adapter is (a loss: lower is better).
+    expect(r.err).toMatch(/eval step 4 \(epoch 1\.00\): eval_loss \d/);
+    expect(r.out).toContain(`best eval_loss ${metrics.best.value.toFixed(4)} at step ${metrics.best.step}: adapter in ${path.join(out, 'best')}/`);
+  });
+
+  it('guards --out: refuses a non-empty one, --overwrite replaces the run, a live lock fails, --resume of a finished run changes nothing', async () => {
+    const out = path.join(tmp, 'guarded');
+    const args = [...base, '--select', 'random', '--count', '20', '--max-steps', '2', '--out', out];
+    expect((await cli(args)).code).toBe(0);
+    const again = await cli(args);
+    expect(again.code).toBe(2);
+    expect(again.err).toMatch(/file '.*guarded', option '--out': not empty .*overwrite it, resume the run in it/);
+    expect(again.err).not.toMatch(/outDir|\n\s+at /);
+
+    const metrics = fs.readFileSync(path.join(out, 'metrics.json'));
+    const done = await cli([...args, '--resume']);
+    expect(done.code, done.err).toBe(0);
+    expect(done.out).toMatch(/nothing to do: the run in .*guarded already finished at step 2\/2; its files are unchanged/);
+    expect(fs.readFileSync(path.join(out, 'metrics.json')).equals(metrics)).toBe(true);
+
+    fs.writeFileSync(path.join(out, '.fish-tune.lock'), `${process.ppid}\n`);
+    const locked = await cli([...args, '--overwrite']);
+    expect(locked.code).toBe(2);
+    expect(locked.err).toMatch(new RegExp(`option '--out': another run \\(pid ${process.ppid}\\) is writing to this directory`));
+    fs.rmSync(path.join(out, '.fish-tune.lock'));
+
+    fs.writeFileSync(path.join(out, 'notes.txt'), 'mine');
+    const dense = await cli([...base, '--select', 'none', '--max-steps', '1', '--out', out, '--overwrite']);
+    expect(dense.code, dense.err).toBe(0);
+    expect(fs.existsSync(path.join(out, 'fish_mask.safetensors'))).toBe(false);
+    expect(fs.readFileSync(path.join(out, 'notes.txt'), 'utf8')).toBe('mine');
+  });
+
+  it('one vocabulary: the old --mask still works for one release, with a deprecation note; both spellings at once is an error', async () => {
+    const old = await cli([...base, '--mask', 'none', '--max-steps', '1', '--out', path.join(tmp, 'alias')]);
+    expect(old.code, old.err).toBe(0);
+    expect(old.err).toContain('--mask is deprecated and will be removed in the next release; use --select');
+    const both = await cli([...base, '--mask', 'none', '--select', 'fish', '--max-steps', '1', '--out', path.join(tmp, 'alias2')]);
+    expect(both.code).toBe(2);
+    expect(both.err).toMatch(/option '--mask'.*give only --select/);
+    const help = await cli(['train', '--help']);
+    expect(help.out).toContain('--select <how>');
+    expect(help.out).not.toContain('--mask <how>');
+  });
+
+  it('warns when a zero-B init meets a FISH mask; PiSSA is the default there', async () => {
+    const out = path.join(tmp, 'init-warn');
+    const r = await cli([...base, '--select', 'fish', '--count', '20', '--fisher-samples', '4', '--init', 'default', '--max-steps', '1', '--out', out]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/warning \(--init\): .*lora_A entry has a Fisher of 0/);
+    const d = await cli([...base, '--select', 'fish', '--count', '20', '--fisher-samples', '4', '--max-steps', '1', '--out', path.join(tmp, 'init-default')]);
+    expect(d.err).not.toMatch(/warning/);
+    expect(JSON.parse(fs.readFileSync(path.join(tmp, 'init-default', 'adapter_config.json'), 'utf8')).init_lora_weights).toBe('pissa');
+  });
+
+  it('--version prints the CLI version', async () => {
+    const r = await cli(['--version']);
+    expect(r.out.trim()).toBe(JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '..', 'package.json'), 'utf8')).version);
   });
 });
 
@@ -115,5 +173,6 @@ describe.skipIf(!fs.existsSync(modelCachePath('all-MiniLM-L6-v2', 'model.safeten
     expect(last.matthews).toBeGreaterThanOrEqual(-1);
     expect(last.matthews).toBeLessThanOrEqual(1);
     expect(metrics.best.metric).toBe('score');
+    expect(r.err).toMatch(/eval step 1 \(epoch [\d.]+\): score -?[\d.]+, matthews -?[\d.]+, eval_loss [\d.]+/);
   });
 });

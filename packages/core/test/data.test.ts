@@ -51,7 +51,7 @@ describe('the one collation', () => {
       labels: [[5, 6, 7, -100], [-100, -100, -100, -100], [1, -100, -100, -100]],
       length: 4,
     });
-    expect(padRows([{ inputIds: [4], labels: 2 }, { inputIds: [4, 5], labels: 0 }]).labels).toEqual([2, 0]);
+    expect(padRows([{ inputIds: [4], labels: 2 }, { inputIds: [4, 5], labels: 0 }]).rowLabels).toEqual([2, 0]);
     expect(rows.map(exampleLength)).toEqual([3, 1, 1]);
   });
 });

@@ -89,8 +89,10 @@ export interface PaddedRows {
   inputIds: number[][];
   attentionMask: number[][];
   tokenTypeIds?: number[][];
-  /** Token labels per row, or one number per row for scalar labels. */
-  labels?: number[][] | number[];
+  /** Token labels per row (causal LM). */
+  labels?: number[][];
+  /** One label per row (class ids, regression scores). */
+  rowLabels?: number[];
   length: number;
 }
 
@@ -101,6 +103,6 @@ export function padRows(examples: readonly Example[], options: PadOptions = {}):
   const out: PaddedRows = { inputIds: rows(p.inputIds), attentionMask: rows(p.attentionMask), length: p.length };
   if (p.tokenTypeIds) out.tokenTypeIds = rows(p.tokenTypeIds);
   if (p.labelKind === 'tokens') out.labels = rows(p.labels as Int32Array);
-  else if (p.labels) out.labels = Array.from(p.labels);
+  else if (p.labels) out.rowLabels = Array.from(p.labels);
   return out;
 }

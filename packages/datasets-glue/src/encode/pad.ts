@@ -8,7 +8,7 @@ import { padRows, type Example, type PaddedRows } from '@fish-tuning/core';
 /** Anything core can pad: encoder and decoder features both are. */
 export type PaddableFeatures = Example;
 
-/** Rows padded to one length (`labels`: token rows for decoder features, one number per row for encoder features). */
+/** Rows padded to one length (`labels`: token rows of decoder features; `rowLabels`: the labels of encoder features). */
 export type PaddedBatch = PaddedRows;
 
 export interface PadBatchOptions {
