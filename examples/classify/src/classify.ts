@@ -2,14 +2,13 @@
  * Sentiment classification with FISH-DoRA, using only the public API, as the root README shows it:
  * MiniLM (all-MiniLM-L6-v2) with a fresh 2-way head, DoRA on the attention of the top layers, the FISH
  * mask over the DoRA entries, a few masked training steps on an SST-2 slice, the PEFT adapter saved,
- * loaded back onto a fresh model, and scored with SST-2's GLUE metric (accuracy).
+ * loaded back onto a fresh model with the generic `loadAdapter`, and scored with SST-2's GLUE metric (accuracy).
  * @module
  */
 import { ready } from '@fish-tuning/backend-wasm'; // the backend is chosen by this import
-import { saveAdapter } from '@fish-tuning/core/node';
+import { loadAdapter, saveAdapter } from '@fish-tuning/core/node';
 import { loadHfBert } from '@fish-tuning/models';
 import { registerDora } from '@fish-tuning/dora';
-import { loadDoraAdapter } from '@fish-tuning/dora/node';
 import { encodeForEncoder, glueMetric } from '@fish-tuning/datasets-glue';
 import { loadGlue } from '@fish-tuning/datasets-glue/node';
 import { fishTune, predict } from '@fish-tuning/pipeline';
@@ -64,7 +63,7 @@ export async function classify(o: ClassifyOptions): Promise<ClassifyResult> {
   model.dispose();
 
   const fresh = await loadHfBert(o.modelDir, { numLabels: 2, seed: 1, tokenizer: false });
-  const loaded = await loadDoraAdapter(fresh.model, o.outDir);
+  const loaded = await loadAdapter(fresh.model, o.outDir); // any method: the registry picks DoRA from adapter_config.json
   const reloadedAccuracy = glueMetric('sst2', predict(fresh.model, validation), labels).score;
   loaded.dispose();
   fresh.model.dispose();
