@@ -53,7 +53,7 @@ export async function classify(o: ClassifyOptions): Promise<ClassifyResult> {
     config: { r: 4, lora_alpha: 8, target_modules: ['query', 'value'], layers: 'top:2' }, // PiSSA init: the default under a FISH mask
     train,
     ratio: 0.05, // the top 5% of DoRA entries by Fisher
-    fisher: { samples: 32 }, // the paper uses 128; a slice needs fewer
+    fisher: { samples: 16 }, // the paper uses 128; a smoke-size slice needs fewer
     training: { lr: 2e-2, maxSteps: steps, batchSize: 16 }, // the top 2 layers' inputs are cached: a step runs only them
     onProgress: (p) => void (p.phase === 'train' && losses.push(p.step.loss)),
   });

@@ -23,5 +23,5 @@ describe.skipIf(!have)('examples/classify (MiniLM + DoRA + FISH on an SST-2 slic
     const files = await readAdapterDir(out);
     expect(files.config).toMatchObject({ peft_type: 'LORA', use_dora: true, init_lora_weights: 'pissa' });
     fs.rmSync(out, { recursive: true, force: true });
-  }, 240_000);
+  }, 600_000);
 });
