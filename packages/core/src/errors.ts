@@ -17,6 +17,8 @@ export class FishTuningError extends Error {
   readonly file?: string;
   readonly tensor?: string;
   readonly option?: string;
+  /** The message without the subject prefix. */
+  readonly detail: string;
 
   constructor(message: string, subject: ErrorSubject = {}) {
     const where = [
@@ -29,10 +31,25 @@ export class FishTuningError extends Error {
     this.file = subject.file;
     this.tensor = subject.tensor;
     this.option = subject.option;
+    this.detail = message;
   }
 }
 
 /** Throws a FishTuningError naming `option` unless `ok`. */
 export function check(ok: unknown, message: string, subject: ErrorSubject = {}): asserts ok {
   if (!ok) throw new FishTuningError(message, subject);
+}
+
+/**
+ * Runs `f`, re-throwing a FishTuningError it raises as about `file` (a config read from disk), with its
+ * option under `optionPrefix` when given (`lora.r` for UniPELT's LoRA part). Other errors pass through.
+ */
+export function inFile<T>(file: string | undefined, f: () => T, optionPrefix?: string): T {
+  try {
+    return f();
+  } catch (e) {
+    if (!(e instanceof FishTuningError)) throw e;
+    const option = optionPrefix ? `${optionPrefix}.${e.option ?? optionPrefix}` : e.option;
+    throw new FishTuningError(e.detail, { file: file ?? e.file, tensor: e.tensor, option });
+  }
 }

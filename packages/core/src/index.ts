@@ -3,7 +3,7 @@
  * a backend by importing `@fish-tuning/backend-wasm` (Node), `-cpu`, `-webgpu` or `-node-gpu`.
  * Node-only file helpers live in `@fish-tuning/core/node`.
  */
-export { FishTuningError, check, type ErrorSubject } from './errors.js';
+export { FishTuningError, check, inFile, type ErrorSubject } from './errors.js';
 export { Module, namedModules, getSubmodule, setSubmodule } from './module.js';
 export { Linear, isLinearLike, type LinearLike } from './linear.js';
 export { matmulKernel, matmulWeight, perSampleBroadcast } from './linear-algebra.js';
@@ -16,6 +16,7 @@ export {
   parameterCount,
   configToJson,
   peftTaskType,
+  peftConfigHeader,
   defaultModulesToSave,
   modulesToSave,
   type PeftAdapter,
