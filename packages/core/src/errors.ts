@@ -17,8 +17,8 @@ export class FishTuningError extends Error {
   readonly file?: string;
   readonly tensor?: string;
   readonly option?: string;
-  /** The message without the subject prefix. */
-  readonly detail: string;
+  /** The message without the file/tensor/option prefix (to re-raise it about another subject, e.g. a CLI flag). */
+  readonly reason: string;
 
   constructor(message: string, subject: ErrorSubject = {}) {
     const where = [
@@ -31,7 +31,7 @@ export class FishTuningError extends Error {
     this.file = subject.file;
     this.tensor = subject.tensor;
     this.option = subject.option;
-    this.detail = message;
+    this.reason = message;
   }
 }
 
@@ -50,6 +50,6 @@ export function inFile<T>(file: string | undefined, f: () => T, optionPrefix?: s
   } catch (e) {
     if (!(e instanceof FishTuningError)) throw e;
     const option = optionPrefix ? `${optionPrefix}.${e.option ?? optionPrefix}` : e.option;
-    throw new FishTuningError(e.detail, { file: file ?? e.file, tensor: e.tensor, option });
+    throw new FishTuningError(e.reason, { file: file ?? e.file, tensor: e.tensor, option });
   }
 }

@@ -65,3 +65,16 @@ export { assignStateDict, assignParameters, parametersStateDict, savedHeadParame
 export { Rng, type RngState } from './rng.js';
 export { installBackendFixes } from './backend-fixes.js';
 export type { TextTokenizer } from './tokenizer.js';
+export {
+  IGNORE_INDEX,
+  exampleLength,
+  padExamples,
+  padRows,
+  collate,
+  disposeBatch,
+  sliceBatch,
+  type Example,
+  type PadOptions,
+  type PaddedExamples,
+  type PaddedRows,
+} from './data/index.js';
