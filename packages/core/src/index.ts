@@ -10,7 +10,7 @@ export { matmulKernel, matmulWeight, perSampleBroadcast } from './linear-algebra
 export { dropout, EVAL_CONTEXT, type ForwardContext } from './context.js';
 export { paramValue, isPerSample, withParamOverrides } from './per-sample.js';
 export { countParameters, parameterMap, type TrainableParameter, type HasTrainableParameters } from './parameters.js';
-export type { ModelBatch, ModelTask, ModelDims, ModelFacts, KeyValuePrefix, PrefixSource, PeftTargetModel } from './model.js';
+export { isSplittableModel, type ModelBatch, type ModelTask, type ModelDims, type ModelFacts, type KeyValuePrefix, type PrefixSource, type PeftTargetModel, type SplittableModel } from './model.js';
 export {
   loadAdapterState,
   parameterCount,
