@@ -4,7 +4,7 @@
  * `layers_to_transform`); `peft_type` is "FISH_ADAPTER" so that an adapter directory describes itself.
  * @module
  */
-import { FishTuningError, defaultTargets, modulesToSave, peftTaskType, resolveLayers, type ModuleSelector, type PeftConfigBase, type PeftTargetModel } from '@fish-tuning/core';
+import { FishTuningError, defaultTargets, inFile, modulesToSave, peftConfigHeader, resolveLayers, type ModuleSelector, type PeftConfigBase, type PeftTargetModel } from '@fish-tuning/core';
 
 export type AdapterNonLinearity = 'relu' | 'swish' | 'gelu' | 'tanh';
 export const NON_LINEARITIES: readonly AdapterNonLinearity[] = ['relu', 'swish', 'gelu', 'tanh'];
@@ -71,10 +71,7 @@ export function adapterConfig(options: AdapterOptions, model: PeftTargetModel): 
   const target = options.target_modules ?? defaultTargets(model.modelType, 'adapter').target_modules;
   if ((typeof target !== 'string' && !Array.isArray(target)) || target.length === 0) throw new FishTuningError(`expected a regex or a non-empty list, got ${JSON.stringify(target)}`, { option: 'target_modules' });
   return {
-    peft_type: 'FISH_ADAPTER',
-    task_type: options.task_type ?? peftTaskType(model.task),
-    base_model_name_or_path: options.base_model_name_or_path ?? null,
-    inference_mode: false,
+    ...peftConfigHeader('FISH_ADAPTER', options, model.task),
     target_modules: Array.isArray(target) ? [...target] : target,
     layers_to_transform: resolveLayers(options.layers ?? null, model.dims.numLayers, 'layers'),
     reduction_factor: reduction,
@@ -104,12 +101,7 @@ function adapterOptionsFromJson(json: PeftConfigBase, file?: string): AdapterOpt
 /** A saved adapter_config.json, checked against `model` as user options are (errors name `file`). */
 export function adapterConfigFromJson(json: PeftConfigBase, model: PeftTargetModel, file?: string): AdapterConfig {
   const options = adapterOptionsFromJson(json, file);
-  try {
-    return adapterConfig(options, model);
-  } catch (e) {
-    if (e instanceof FishTuningError) throw new FishTuningError(e.message, { file, option: e.option });
-    throw e;
-  }
+  return inFile(file, () => adapterConfig(options, model));
 }
 
 /** Bottleneck size for a module of output width `width`. */

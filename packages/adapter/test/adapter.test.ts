@@ -1,17 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { countParameters, Linear, Rng, type ModelBatch, type PeftTargetModel } from '@fish-tuning/core';
-import { createBert, createLlama } from '@fish-tuning/models';
 import { expectAllClose, pythonHas, runPython } from '@fish-tuning/test-utils';
 import { adapterConfig, adapterParameterCount, AdapterLayer, injectAdapter, NON_LINEARITIES } from '../src/index.js';
 import { loadBottleneckAdapter } from '../src/node.js';
-import { smallBatch, smallModel } from '../../ia3/test/small-models.js';
-import { checkMaskedTraining, checkPerSample, checkSaveLoad, randomise } from '@fish-tuning/test-utils/conformance';
+import { smallModel } from '@fish-tuning/test-utils/small-models';
+import { checkSaveLoad, randomise } from '@fish-tuning/test-utils/conformance';
 
-const makers: Record<'llama' | 'bert', () => PeftTargetModel> = {
-  llama: () => createLlama({ vocabSize: 40, hiddenSize: 16, intermediateSize: 24, numHiddenLayers: 3, numAttentionHeads: 4, numKeyValueHeads: 2 }, 7, 0.2),
-  bert: () => createBert({ vocab_size: 40, hidden_size: 16, intermediate_size: 24, num_hidden_layers: 3, num_attention_heads: 4, max_position_embeddings: 64, hidden_dropout_prob: 0, attention_probs_dropout_prob: 0 }, 7, { numLabels: 3 }),
-};
+const makers: Record<'llama' | 'bert', () => PeftTargetModel> = { llama: () => smallModel('llama'), bert: () => smallModel('bert') };
 const batch = (): ModelBatch => ({ inputIds: tf.tensor2d([[1, 5, 9, 3], [2, 4, 6, 8], [11, 12, 13, 0]], [3, 4], 'int32') });
 
 describe('adapterConfig', () => {
@@ -75,20 +71,4 @@ describe.each(['llama', 'bert'] as const)('adapter on a small %s', (family) => {
     const { reloaded } = await checkSaveLoad(adapter, batch(), makers[family](), loadBottleneckAdapter);
     expect(reloaded.config).toEqual(adapter.config);
   });
-
-  it('per-sample views and masked SGD', async () => {
-    const m = smallModel(family);
-    const adapter = injectAdapter(m, adapterConfig({ reduction_factor: 4 }, m), new Rng(1));
-    randomise(adapter, 5, 0.3);
-    await checkPerSample(m, adapter, smallBatch(family));
-    await checkMaskedTraining(m, adapter, smallBatch(family), 3, 0.1);
-  });
-});
-
-it('registers only on request', async () => {
-  const { getTuner, registeredTuners } = await import('@fish-tuning/core');
-  const mod = await import('../src/index.js');
-  expect(registeredTuners()).not.toContain('adapter');
-  mod.registerAdapter();
-  expect(getTuner('adapter')).toBe(mod.adapterTuner);
 });

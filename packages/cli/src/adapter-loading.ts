@@ -35,7 +35,7 @@ export function applyAdapterFiles(model: PeftTargetModel, files: AdapterFiles, o
     return adapterFromFiles(model, files);
   } catch (e) {
     if (e instanceof FishTuningError && e.option === 'peft_type') {
-      throw new FishTuningError(e.message.replace(/^.*?option 'peft_type': /, ''), { file: e.file, option });
+      throw new FishTuningError(e.reason, { file: e.file, option });
     }
     throw e;
   }

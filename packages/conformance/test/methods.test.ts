@@ -6,9 +6,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Rng, countParameters, tunerForConfig, type AnyTuner, type ModelBatch, type PeftAdapter, type PeftTargetModel } from '@fish-tuning/core';
+import { Rng, countParameters, tunerForConfig, type AnyTuner, type PeftAdapter, type PeftTargetModel } from '@fish-tuning/core';
 import { loadAdapter } from '@fish-tuning/core/node';
-import { createBert, createLlama } from '@fish-tuning/models';
+import { smallBatch, smallModel } from '@fish-tuning/test-utils/small-models';
 import { expectAllClose } from '@fish-tuning/test-utils';
 import { checkMaskedTraining, checkPerSample, checkSaveLoad, randomise } from '@fish-tuning/test-utils/conformance';
 import { loraTuner, registerLora, mergeLora } from '@fish-tuning/lora';
@@ -32,19 +32,11 @@ const METHODS: MethodCase[] = [
   { tuner: ia3Tuner, register: registerIa3, options: { layers: 'top:2' }, merge: mergeIa3 },
   { tuner: adapterTuner, register: registerAdapter, options: { layers: 'top:2', reduction_factor: 4 }, merge: mergeAdapter },
   { tuner: prefixTuner, register: registerPrefix, options: { num_virtual_tokens: 3 }, merge: mergePrefix },
-  { tuner: unipeltTuner, register: registerUnipelt, options: { layers: 'top:2' }, merge: mergeUnipelt },
+  { tuner: unipeltTuner, register: registerUnipelt, options: { layers: 'top:2', fish_gates: true }, merge: mergeUnipelt },
 ];
 
-const MODELS: Record<'llama' | 'bert', () => PeftTargetModel> = {
-  llama: () => createLlama({ vocabSize: 40, hiddenSize: 16, intermediateSize: 24, numHiddenLayers: 3, numAttentionHeads: 4, numKeyValueHeads: 2 }, 7, 0.2),
-  bert: () => createBert({ vocab_size: 40, hidden_size: 16, intermediate_size: 24, num_hidden_layers: 3, num_attention_heads: 4, max_position_embeddings: 64, hidden_dropout_prob: 0, attention_probs_dropout_prob: 0 }, 7, { numLabels: 3 }),
-};
-
-function batchFor(family: 'llama' | 'bert'): ModelBatch {
-  const inputIds = tf.tensor2d([[1, 5, 9, 3], [2, 4, 6, 8], [11, 12, 13, 0]], [3, 4], 'int32');
-  const attentionMask = tf.tensor2d([[1, 1, 1, 1], [1, 1, 1, 1], [1, 1, 1, 0]], [3, 4], 'int32');
-  return family === 'llama' ? { inputIds, attentionMask } : { inputIds, attentionMask, labels: tf.tensor1d([0, 2, 1], 'int32') };
-}
+const MODELS: Record<'llama' | 'bert', () => PeftTargetModel> = { llama: () => smallModel('llama'), bert: () => smallModel('bert') };
+const batchFor = smallBatch;
 
 function inject(m: MethodCase, model: PeftTargetModel, seed = 11): PeftAdapter {
   return m.tuner.inject(model, m.tuner.config(m.options, model), new Rng(seed));

@@ -39,3 +39,17 @@ export class FishTuningError extends Error {
 export function check(ok: unknown, message: string, subject: ErrorSubject = {}): asserts ok {
   if (!ok) throw new FishTuningError(message, subject);
 }
+
+/**
+ * Runs `f`, re-throwing a FishTuningError it raises as about `file` (a config read from disk), with its
+ * option under `optionPrefix` when given (`lora.r` for UniPELT's LoRA part). Other errors pass through.
+ */
+export function inFile<T>(file: string | undefined, f: () => T, optionPrefix?: string): T {
+  try {
+    return f();
+  } catch (e) {
+    if (!(e instanceof FishTuningError)) throw e;
+    const option = optionPrefix ? `${optionPrefix}.${e.option ?? optionPrefix}` : e.option;
+    throw new FishTuningError(e.reason, { file: file ?? e.file, tensor: e.tensor, option });
+  }
+}

@@ -3,19 +3,20 @@
  * a backend by importing `@fish-tuning/backend-wasm` (Node), `-cpu`, `-webgpu` or `-node-gpu`.
  * Node-only file helpers live in `@fish-tuning/core/node`.
  */
-export { FishTuningError, check, type ErrorSubject } from './errors.js';
+export { FishTuningError, check, inFile, type ErrorSubject } from './errors.js';
 export { Module, namedModules, getSubmodule, setSubmodule } from './module.js';
 export { Linear, isLinearLike, type LinearLike } from './linear.js';
 export { matmulKernel, matmulWeight, perSampleBroadcast } from './linear-algebra.js';
 export { dropout, EVAL_CONTEXT, type ForwardContext } from './context.js';
 export { paramValue, isPerSample, withParamOverrides } from './per-sample.js';
 export { countParameters, parameterMap, type TrainableParameter, type HasTrainableParameters } from './parameters.js';
-export type { ModelBatch, ModelTask, ModelDims, ModelFacts, KeyValuePrefix, PrefixSource, PeftTargetModel } from './model.js';
+export { isSplittableModel, type ModelBatch, type ModelTask, type ModelDims, type ModelFacts, type KeyValuePrefix, type PrefixSource, type PeftTargetModel, type SplittableModel } from './model.js';
 export {
   loadAdapterState,
   parameterCount,
   configToJson,
   peftTaskType,
+  peftConfigHeader,
   defaultModulesToSave,
   modulesToSave,
   type PeftAdapter,

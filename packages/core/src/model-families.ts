@@ -8,6 +8,7 @@
  */
 import { FishTuningError } from './errors.js';
 import type { ModuleSelector } from './match.js';
+import { NamedRegistry } from './named-registry.js';
 
 /** Decoder-only (causal LM) or encoder-only (BERT-like). */
 export type Architecture = 'decoder' | 'encoder';
@@ -34,7 +35,7 @@ export interface ModelFamily {
   targets: Readonly<Record<string, TargetDefaults>>;
 }
 
-const families = new Map<string, ModelFamily>();
+const families = new NamedRegistry<ModelFamily>('model family');
 
 /** Adds (or, with a warning, replaces) a family. Called by core for the built-in rows and by model packages for theirs. */
 export function registerModelFamily(family: ModelFamily): void {
@@ -42,25 +43,22 @@ export function registerModelFamily(family: ModelFamily): void {
   if (family.architecture !== 'decoder' && family.architecture !== 'encoder') {
     throw new FishTuningError(`architecture must be 'decoder' or 'encoder', got ${JSON.stringify(family.architecture)}`, { option: 'architecture' });
   }
-  if (families.has(family.modelType)) console.warn(`fish-tuning: model family '${family.modelType}' registered again; the new one replaces it`);
   const targets = new Map(Object.entries(family.targets));
   families.set(family.modelType, { modelType: family.modelType, architecture: family.architecture, targets: Object.freeze(Object.fromEntries(targets)) });
 }
 
 /** The family of `modelType`, or undefined. */
 export function findModelFamily(modelType: string): ModelFamily | undefined {
-  return families.get(modelType);
+  return families.find(modelType);
 }
 
 /** The family of `modelType`; an unknown type is an error that lists the known ones. */
 export function getModelFamily(modelType: string): ModelFamily {
-  const family = families.get(modelType);
-  if (!family) throw new FishTuningError(`unknown model_type '${modelType}'; known: ${[...families.keys()].join(', ') || '(none)'}`, { option: 'model_type' });
-  return family;
+  return families.get(modelType, 'model_type');
 }
 
 export function registeredModelFamilies(): string[] {
-  return [...families.keys()];
+  return families.names();
 }
 
 /**
@@ -68,7 +66,7 @@ export function registeredModelFamilies(): string[] {
  * must give the targets, and the message says so.
  */
 export function defaultTargets(modelType: string, method: string): TargetDefaults {
-  const family = families.get(modelType);
+  const family = families.find(modelType);
   const found = family && Object.prototype.hasOwnProperty.call(family.targets, method) ? family.targets[method] : undefined;
   if (!found) {
     const why = family ? `model_type '${modelType}' has no default for method '${method}'` : `model_type '${modelType}' is not a registered model family`;

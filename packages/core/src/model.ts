@@ -80,18 +80,31 @@ export interface PeftTargetModel extends Module {
    * parameters as PEFT's `modules_to_save` does; empty for a causal LM. Never FISH candidates.
    */
   headParameters(): TrainableParameter[];
-  /**
-   * OPTIONAL hook for the trainer's frozen-prefix activation cache. The hidden states entering layer
-   * `upToLayer`: embeddings and layers [0, upToLayer) run in eval mode (no dropout), shape
-   * [b, t, hiddenSize]. Must not depend on trainable parameters (the trainer only calls it when every
-   * PEFT parameter lives in layers ≥ upToLayer and `prefix` is null).
-   */
-  forwardBottom?(batch: ModelBatch, upToLayer: number): tf.Tensor;
-  /**
-   * OPTIONAL, paired with forwardBottom: per-example loss [b] from `hidden` [b, t, hiddenSize] (the input of
-   * layer `fromLayer`, padded like `batch`) through layers [fromLayer, numLayers) and the head. With dropout
-   * off in the bottom layers, forwardTop(forwardBottom(batch, k), batch, k, ctx) equals perExampleLoss(batch, ctx).
-   */
-  forwardTop?(hidden: tf.Tensor, batch: ModelBatch, fromLayer: number, ctx?: ForwardContext): tf.Tensor1D;
   dispose(): void;
+}
+
+/**
+ * A model whose forward splits at a transformer layer: what the trainer's frozen-prefix activation cache
+ * needs, kept off the PEFT contract above. Models implement it when they can; the trainer checks with
+ * {@link isSplittableModel}.
+ */
+export interface SplittableModel {
+  /**
+   * The hidden states entering layer `upToLayer`: embeddings and layers [0, upToLayer) run in eval mode
+   * (no dropout), shape [b, t, hiddenSize]. Must not depend on trainable parameters (the trainer only
+   * calls it when every PEFT parameter lives in layers ≥ upToLayer and `prefix` is null).
+   */
+  forwardBottom(batch: ModelBatch, upToLayer: number): tf.Tensor;
+  /**
+   * Paired with forwardBottom: per-example loss [b] from `hidden` [b, t, hiddenSize] (the input of layer
+   * `fromLayer`, padded like `batch`) through layers [fromLayer, numLayers) and the head. With dropout off
+   * in the bottom layers, forwardTop(forwardBottom(batch, k), batch, k, ctx) equals perExampleLoss(batch, ctx).
+   */
+  forwardTop(hidden: tf.Tensor, batch: ModelBatch, fromLayer: number, ctx?: ForwardContext): tf.Tensor1D;
+}
+
+/** True when `model` has both split hooks. */
+export function isSplittableModel<M extends object>(model: M): model is M & SplittableModel {
+  const m = model as Partial<SplittableModel>;
+  return typeof m.forwardBottom === 'function' && typeof m.forwardTop === 'function';
 }

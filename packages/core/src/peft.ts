@@ -107,6 +107,15 @@ export function configToJson<C extends PeftConfigBase>(config: C): PeftConfigBas
   return JSON.parse(JSON.stringify(config)) as PeftConfigBase;
 }
 
+/** The keys every method's adapter_config.json opens with, in PEFT's order (task_type from the model's task unless given). */
+export function peftConfigHeader<T extends string>(
+  peftType: T,
+  options: { task_type?: string | null; base_model_name_or_path?: string | null },
+  task: ModelTask | undefined,
+): { peft_type: T; task_type: string | null; base_model_name_or_path: string | null; inference_mode: false } {
+  return { peft_type: peftType, task_type: options.task_type ?? peftTaskType(task), base_model_name_or_path: options.base_model_name_or_path ?? null, inference_mode: false };
+}
+
 /** PEFT's task_type for a model task. */
 export function peftTaskType(task: ModelTask | undefined): string | null {
   if (task === 'causal-lm') return 'CAUSAL_LM';

@@ -8,43 +8,42 @@
  */
 import type { PeftAdapter, PeftConfigBase, Tuner } from './peft.js';
 import { FishTuningError } from './errors.js';
+import { NamedRegistry } from './named-registry.js';
 
 /** A registered tuner, whatever its config and options types. */
 export type AnyTuner = Tuner<any, any, PeftAdapter<any>>;
 
-const byName = new Map<string, AnyTuner>();
+const byName = new NamedRegistry<AnyTuner>('method');
 /** peft_type → the tuners that write it (LORA: lora and dora), in registration order. */
 const byPeftType = new Map<string, AnyTuner[]>();
 
 export function registerTuner(tuner: AnyTuner): void {
-  const previous = byName.get(tuner.name);
-  if (previous) {
-    console.warn(`fish-tuning: tuner '${tuner.name}' registered again; the new one replaces it`);
-    unregisterTuner(tuner.name);
-  }
-  byName.set(tuner.name, tuner);
+  const previous = byName.set(tuner.name, tuner);
+  if (previous) removeFromPeftType(previous);
   byPeftType.set(tuner.peftType, [...(byPeftType.get(tuner.peftType) ?? []), tuner]);
 }
 
 /** Removes a method (tests, or an application replacing one); false when it was not registered. */
 export function unregisterTuner(name: string): boolean {
-  const tuner = byName.get(name);
+  const tuner = byName.find(name);
   if (!tuner) return false;
   byName.delete(name);
-  const rest = (byPeftType.get(tuner.peftType) ?? []).filter((t) => t !== tuner);
-  if (rest.length) byPeftType.set(tuner.peftType, rest);
-  else byPeftType.delete(tuner.peftType);
+  removeFromPeftType(tuner);
   return true;
 }
 
+function removeFromPeftType(tuner: AnyTuner): void {
+  const rest = (byPeftType.get(tuner.peftType) ?? []).filter((t) => t !== tuner);
+  if (rest.length) byPeftType.set(tuner.peftType, rest);
+  else byPeftType.delete(tuner.peftType);
+}
+
 export function getTuner(name: string): AnyTuner {
-  const t = byName.get(name);
-  if (!t) throw new FishTuningError(`unknown method '${name}'; registered: ${[...byName.keys()].join(', ') || '(none)'}`, { option: 'method' });
-  return t;
+  return byName.get(name, 'method');
 }
 
 export function registeredTuners(): string[] {
-  return [...byName.keys()];
+  return byName.names();
 }
 
 /**

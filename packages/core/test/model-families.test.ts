@@ -16,7 +16,7 @@ describe('model-family table', () => {
     expect(() => defaultTargets('llama', 'vera')).toThrow(/option 'target_modules': model_type 'llama' has no default for method 'vera'/);
     expect(() => defaultTargets('llama', 'constructor')).toThrow(/no default for method 'constructor'/);
     expect(findModelFamily('constructor')).toBeUndefined();
-    expect(() => getModelFamily('__proto__')).toThrow(/option 'model_type': unknown model_type '__proto__'/);
+    expect(() => getModelFamily('__proto__')).toThrow(/option 'model_type': unknown model family '__proto__'/);
   });
 
   it('takes new rows from model packages, warning on a replaced one', () => {

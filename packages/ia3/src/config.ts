@@ -11,11 +11,12 @@
 import {
   FishTuningError,
   defaultTargets,
+  inFile,
   layerIndexOf,
   matchesTarget,
   modulesToSave,
   namedModules,
-  peftTaskType,
+  peftConfigHeader,
   resolveLayers,
   type ModuleSelector,
   type PeftConfigBase,
@@ -82,10 +83,7 @@ export function ia3Config(options: Ia3Options, model: PeftTargetModel): Ia3Confi
   target = paths;
   feedforward = ffPaths;
   return {
-    peft_type: 'IA3',
-    task_type: options.task_type ?? peftTaskType(model.task),
-    base_model_name_or_path: options.base_model_name_or_path ?? null,
-    inference_mode: false,
+    ...peftConfigHeader('IA3', options, model.task),
     target_modules: target,
     feedforward_modules: feedforward,
     fan_in_fan_out: false,
@@ -109,10 +107,5 @@ function ia3OptionsFromJson(json: PeftConfigBase, file?: string): Ia3Options {
 /** A saved adapter_config.json, checked against `model` as user options are (errors name `file`). */
 export function ia3ConfigFromJson(json: PeftConfigBase, model: PeftTargetModel, file?: string): Ia3Config {
   const options = ia3OptionsFromJson(json, file);
-  try {
-    return ia3Config(options, model);
-  } catch (e) {
-    if (e instanceof FishTuningError) throw new FishTuningError(e.message, { file, option: e.option });
-    throw e;
-  }
+  return inFile(file, () => ia3Config(options, model));
 }

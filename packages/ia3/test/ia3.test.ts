@@ -10,7 +10,7 @@ import { expectAllClose, hasShared, pythonHas, runPython, sharedPath } from '@fi
 import { LLAMA2C_REFERENCE, PEFT_LOAD } from '../../prefix/test/reference.js';
 import { ia3Config, injectIa3, Ia3Layer, ia3ParameterCount, mergeIa3, mergeIa3Layer, unmergeIa3, unmergeIa3Layer } from '../src/index.js';
 import { loadIa3Adapter } from '../src/node.js';
-import { smallBatch, smallModel } from './small-models.js';
+import { smallBatch, smallModel } from '@fish-tuning/test-utils/small-models';
 import { checkMaskedTraining, checkPerSample, checkSaveLoad, randomise } from '@fish-tuning/test-utils/conformance';
 
 

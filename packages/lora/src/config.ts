@@ -6,6 +6,7 @@
 import {
   FishTuningError,
   defaultTargets,
+  inFile,
   modulesToSave,
   peftTaskType,
   resolveLayers,
@@ -160,12 +161,7 @@ export function readLoraJson(json: PeftConfigBase, model: LoraModelFacts, file?:
   if (json.peft_type !== 'LORA') throw new FishTuningError(`peft_type is '${json.peft_type}', expected 'LORA'`, { file, option: 'peft_type' });
   const options: Record<string, unknown> = {};
   for (const key of JSON_KEYS) if (Object.prototype.hasOwnProperty.call(json, key) && json[key] !== undefined && json[key] !== null) options[key] = json[key];
-  try {
-    return loraConfig(options as LoraOptions, model);
-  } catch (e) {
-    if (e instanceof FishTuningError) throw new FishTuningError(e.message, { file, option: e.option });
-    throw e;
-  }
+  return inFile(file, () => loraConfig(options as LoraOptions, model));
 }
 
 /** A plain-LoRA config from a saved adapter_config.json (errors name `file`); a DoRA config is refused. */

@@ -5,7 +5,7 @@
  * num_attention_heads = kvHeads, because the prefix is a past_key_values entry per kv head.
  * @module
  */
-import { FishTuningError, peftTaskType, resolveLayers, type ModelFacts, type PeftConfigBase } from '@fish-tuning/core';
+import { FishTuningError, inFile, peftConfigHeader, resolveLayers, type ModelFacts, type PeftConfigBase } from '@fish-tuning/core';
 
 export interface PrefixConfig extends PeftConfigBase {
   peft_type: 'PREFIX_TUNING';
@@ -59,10 +59,7 @@ export function prefixConfig(options: PrefixOptions, model: ModelFacts): PrefixC
   const tokenDim = numKvHeads * headDim;
   const layers = resolveLayers(options.layers ?? null, numLayers, 'layers');
   return {
-    peft_type: 'PREFIX_TUNING',
-    task_type: options.task_type ?? peftTaskType(model.task),
-    base_model_name_or_path: options.base_model_name_or_path ?? null,
-    inference_mode: false,
+    ...peftConfigHeader('PREFIX_TUNING', options, model.task),
     num_virtual_tokens: l,
     token_dim: tokenDim,
     num_transformer_submodules: 1,
@@ -78,13 +75,7 @@ export function prefixConfig(options: PrefixOptions, model: ModelFacts): PrefixC
 export function prefixConfigFromJson(json: PeftConfigBase, model: ModelFacts, file?: string): PrefixConfig {
   if (json.peft_type !== 'PREFIX_TUNING') throw new FishTuningError(`expected peft_type 'PREFIX_TUNING', got ${JSON.stringify(json.peft_type)}`, { file, option: 'peft_type' });
   const layers = json.layers_to_transform as number[] | undefined;
-  let expected: PrefixConfig;
-  try {
-    expected = prefixConfig({ num_virtual_tokens: json.num_virtual_tokens as number, ...(layers ? { layers } : {}) }, model);
-  } catch (e) {
-    if (e instanceof FishTuningError) throw new FishTuningError(e.message, { file, option: e.option });
-    throw e;
-  }
+  const expected = inFile(file, () => prefixConfig({ num_virtual_tokens: json.num_virtual_tokens as number, ...(layers ? { layers } : {}) }, model));
   for (const key of ['token_dim', 'num_attention_heads', 'num_layers'] as const) {
     if (json[key] !== expected[key]) throw new FishTuningError(`${key} ${JSON.stringify(json[key])} does not fit this model (expected ${expected[key]})`, { file, option: key });
   }

@@ -9,7 +9,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { FishTuningError, collate, disposeBatch, type Example, type ModelBatch, type PeftTargetModel, type TrainableParameter } from '@fish-tuning/core';
+import { FishTuningError, collate, disposeBatch, isSplittableModel, type Example, type SplittableModel, type ModelBatch, type PeftTargetModel, type TrainableParameter } from '@fish-tuning/core';
 import { microBatches } from './batching.js';
 
 /** Where cached rows live. `set` returns false (and stores nothing) when the byte budget is spent. */
@@ -50,7 +50,7 @@ export class MemoryActivationStore implements ActivationStore {
  * no attention prefix, and every non-head parameter has a layer ≥ 1. Otherwise null.
  */
 export function frozenPrefixLayer(model: PeftTargetModel, params: readonly TrainableParameter[]): number | null {
-  if (!model.forwardBottom || !model.forwardTop || model.prefix) return null;
+  if (!isSplittableModel(model) || model.prefix) return null;
   const head = new Set(model.headParameters().map((p) => p.name));
   let k = Infinity;
   for (const p of params) {
@@ -75,15 +75,19 @@ export class FrozenPrefixCache {
    * @param dataset every training example (index = id used by {@link hidden})
    * @param maxTokens token budget of one bottom pass (padded count × longest)
    */
+  /** The model, checked to have the split hooks. */
+  readonly model: PeftTargetModel & SplittableModel;
+
   constructor(
-    readonly model: PeftTargetModel,
+    model: PeftTargetModel,
     readonly fromLayer: number,
     readonly store: ActivationStore,
     readonly dataset: readonly Example[],
     maxTokens: number,
     readonly padTokenId = 0,
   ) {
-    if (!model.forwardBottom || !model.forwardTop) throw new FishTuningError('the model has no forwardBottom/forwardTop hooks', { option: 'activationCache' });
+    if (!isSplittableModel(model)) throw new FishTuningError('the model has no forwardBottom/forwardTop hooks (SplittableModel)', { option: 'activationCache' });
+    this.model = model;
     this.chunks = microBatches(
       dataset.map((e, id) => ({ inputIds: e.inputIds, id })),
       maxTokens,
@@ -102,7 +106,7 @@ export class FrozenPrefixCache {
     let t: number;
     let d: number;
     try {
-      const h = this.model.forwardBottom!(batch, this.fromLayer);
+      const h = this.model.forwardBottom(batch, this.fromLayer);
       [, t, d] = h.shape as [number, number, number];
       flat = h.dataSync() as Float32Array;
       h.dispose();

@@ -210,7 +210,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           const hidden = cache ? cache.hidden(micro.map((e) => e.id)) : null;
           try {
             const { value, grads: g } = tf.variableGrads(() => {
-              const per = hidden ? model.forwardTop!(hidden, batch, cache!.fromLayer, ctx) : model.perExampleLoss(batch, ctx);
+              const per = hidden ? cache!.model.forwardTop(hidden, batch, cache!.fromLayer, ctx) : model.perExampleLoss(batch, ctx);
               return tf.div(tf.sum(per), denominator) as tf.Scalar;
             }, varList);
             accumulate(grads, g, nameOf);

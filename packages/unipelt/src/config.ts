@@ -5,7 +5,7 @@
  * Saved as peft_type "FISH_UNIPELT" (no PEFT equivalent exists).
  * @module
  */
-import { FishTuningError, defaultTargets, modulesToSave, peftTaskType, resolveLayers, type PeftConfigBase, type PeftTargetModel } from '@fish-tuning/core';
+import { FishTuningError, defaultTargets, inFile, modulesToSave, peftTaskType, resolveLayers, type PeftConfigBase, type PeftTargetModel } from '@fish-tuning/core';
 import { loraConfig, readLoraJson, type LoraConfig, type LoraOptions } from '@fish-tuning/lora';
 import { adapterConfig, adapterConfigFromJson, type AdapterConfig, type AdapterOptions } from '@fish-tuning/adapter';
 import { prefixConfig, type PrefixConfig, type PrefixOptions } from '@fish-tuning/prefix';
@@ -36,24 +36,6 @@ export interface UnipeltOptions {
 
 const KNOWN = new Set(['layers', 'lora', 'adapter', 'prefix', 'fish_gates', 'modules_to_save', 'task_type']);
 
-function wrap<T>(part: string, f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (e instanceof FishTuningError && e.option) throw new FishTuningError(e.message, { option: `${part}.${e.option}` });
-    throw e;
-  }
-}
-
-function wrapFile<T>(file: string | undefined, part: string, f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (e instanceof FishTuningError) throw new FishTuningError(e.message.replace(/^.*?: /, ''), { file, option: `${part}.${e.option ?? part}` });
-    throw e;
-  }
-}
-
 export function unipeltConfig(options: UnipeltOptions, model: PeftTargetModel): UnipeltConfig {
   for (const key of Object.keys(options)) {
     if (!KNOWN.has(key)) throw new FishTuningError(`unknown UniPELT option (known: ${[...KNOWN].join(', ')})`, { option: key });
@@ -66,10 +48,10 @@ export function unipeltConfig(options: UnipeltOptions, model: PeftTargetModel): 
   const layers = resolveLayers(options.layers ?? null, model.dims.numLayers, 'layers');
   const task_type = options.task_type ?? peftTaskType(model.task);
   // AdapterHub's UniPELT adapter is a single sequential bottleneck after the feed-forward output (the family table's 'unipelt_adapter').
-  const adapterTargets = options.adapter?.target_modules ?? defaultTargets(model.modelType, 'unipelt_adapter').target_modules;
-  const lora = wrap('lora', () => loraConfig({ r: 8, lora_alpha: 16, ...options.lora, layers: layers ?? 'all', task_type, modules_to_save: null }, model));
-  const adapter = wrap('adapter', () => adapterConfig({ reduction_factor: 16, non_linearity: 'relu', target_modules: adapterTargets, ...options.adapter, layers: layers ?? 'all', task_type, modules_to_save: null }, model));
-  const prefix = wrap('prefix', () => prefixConfig({ num_virtual_tokens: 10, ...options.prefix, ...(layers ? { layers } : {}), task_type }, model));
+  const adapterTargets = () => options.adapter?.target_modules ?? defaultTargets(model.modelType, 'unipelt_adapter').target_modules;
+  const lora = inFile(undefined, () => loraConfig({ r: 8, lora_alpha: 16, ...options.lora, layers: layers ?? 'all', task_type, modules_to_save: null }, model), 'lora');
+  const adapter = inFile(undefined, () => adapterConfig({ reduction_factor: 16, non_linearity: 'relu', target_modules: adapterTargets(), ...options.adapter, layers: layers ?? 'all', task_type, modules_to_save: null }, model), 'adapter');
+  const prefix = inFile(undefined, () => prefixConfig({ num_virtual_tokens: 10, ...options.prefix, ...(layers ? { layers } : {}), task_type }, model), 'prefix');
   return { peft_type: 'FISH_UNIPELT', task_type, inference_mode: false, base_model_name_or_path: null, layers_to_transform: layers, lora, adapter, prefix, fish_gates: options.fish_gates ?? false,
     modules_to_save: modulesToSave(options.modules_to_save, model.task),
   };
@@ -82,8 +64,8 @@ export function unipeltConfigFromJson(json: PeftConfigBase, model: PeftTargetMod
     if (!json[part] || typeof json[part] !== 'object') throw new FishTuningError(`missing the '${part}' sub-config`, { file, option: part });
   }
   // The LoRA and adapter parts must pass their own packages' checks (a bad field is refused, naming the part).
-  wrapFile(file, 'lora', () => readLoraJson(json.lora as PeftConfigBase, model, file));
-  wrapFile(file, 'adapter', () => adapterConfigFromJson(json.adapter as PeftConfigBase, model, file));
+  inFile(file, () => readLoraJson(json.lora as PeftConfigBase, model), 'lora');
+  inFile(file, () => adapterConfigFromJson(json.adapter as PeftConfigBase, model), 'adapter');
   const prefix = json.prefix as PrefixConfig;
   const expected = prefixConfig({ num_virtual_tokens: prefix.num_virtual_tokens, ...(prefix.layers_to_transform ? { layers: prefix.layers_to_transform } : {}) }, model);
   if (prefix.token_dim !== expected.token_dim || prefix.num_layers !== expected.num_layers) {

@@ -1,22 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { countParameters, Linear, Rng, type ModelBatch, type PeftTargetModel } from '@fish-tuning/core';
-import { createBert, createLlama } from '@fish-tuning/models';
+import { smallBatch, smallModel } from '@fish-tuning/test-utils/small-models';
 import { prefixConfig, PrefixEncoder } from '@fish-tuning/prefix';
 import { expectAllClose, pythonHas, runPython } from '@fish-tuning/test-utils';
 import { GatedAdapterLayer, GatedLoraLinear, GatedPrefix, injectUnipelt, unipeltConfig, unipeltParameterCount } from '../src/index.js';
-import { loadUnipeltAdapter } from '../src/node.js';
-import { checkMaskedTraining, checkPerSample, checkSaveLoad, randomise } from '@fish-tuning/test-utils/conformance';
 
-const makers: Record<'llama' | 'bert', () => PeftTargetModel> = {
-  llama: () => createLlama({ vocabSize: 40, hiddenSize: 16, intermediateSize: 24, numHiddenLayers: 3, numAttentionHeads: 4, numKeyValueHeads: 2 }, 7, 0.2),
-  bert: () => createBert({ vocab_size: 40, hidden_size: 16, intermediate_size: 24, num_hidden_layers: 3, num_attention_heads: 4, max_position_embeddings: 64, hidden_dropout_prob: 0, attention_probs_dropout_prob: 0 }, 7, { numLabels: 3 }),
-};
-function batchFor(family: 'llama' | 'bert'): ModelBatch {
-  const inputIds = tf.tensor2d([[1, 5, 9, 3], [2, 4, 6, 8], [11, 12, 13, 0]], [3, 4], 'int32');
-  const attentionMask = tf.tensor2d([[1, 1, 1, 1], [1, 1, 1, 1], [1, 1, 1, 0]], [3, 4], 'int32');
-  return family === 'llama' ? { inputIds, attentionMask } : { inputIds, attentionMask, labels: tf.tensor1d([0, 2, 1], 'int32') };
-}
+const makers: Record<'llama' | 'bert', () => PeftTargetModel> = { llama: () => smallModel('llama'), bert: () => smallModel('bert') };
+const batchFor = smallBatch;
 const small = { lora: { r: 2 }, adapter: { reduction_factor: 4 }, prefix: { num_virtual_tokens: 3 } };
 
 describe('unipeltConfig', () => {
@@ -103,21 +94,4 @@ describe.each(['llama', 'bert'] as const)('UniPELT on a small %s', (family) => {
     expect(u.trainableParameters().every((p) => p.fishCandidate)).toBe(true);
     u.dispose();
   });
-
-  it('per-sample views, masked SGD, save → load', async () => {
-    const m = makers[family]();
-    const u = injectUnipelt(m, unipeltConfig({ layers: 'top:2', fish_gates: true, ...small }, m), new Rng(3));
-    randomise(u, 4, 0.3);
-    await checkPerSample(m, u, batchFor(family));
-    await checkMaskedTraining(m, u, batchFor(family), 2, 0.1);
-    await checkSaveLoad(u, batchFor(family), makers[family](), loadUnipeltAdapter);
-  });
-});
-
-it('registers only on request', async () => {
-  const { getTuner, registeredTuners } = await import('@fish-tuning/core');
-  const mod = await import('../src/index.js');
-  expect(registeredTuners()).not.toContain('unipelt');
-  mod.registerUnipelt();
-  expect(getTuner('unipelt')).toBe(mod.unipeltTuner);
 });

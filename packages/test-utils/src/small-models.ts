@@ -1,5 +1,5 @@
 /**
- * Small random models from @fish-tuning/models for the method tests (ia3, prefix, adapter, unipelt):
+ * Small random models from @fish-tuning/models for the method tests (the conformance table, ia3, adapter, unipelt):
  * a GQA Llama (4 heads, 2 kv heads) and a BERT classifier without dropout, 3 layers each, and a padded batch.
  * @module
  */
