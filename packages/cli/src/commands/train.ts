@@ -291,7 +291,7 @@ export function registerTrain(program: Command, io: CliIO): void {
 }
 
 /** Class ids (classification, argmax) or scores (regression) of `rows`, in token-budgeted chunks. */
-function predictionsOf(model: Parameters<typeof evaluateLoss>[0], rows: readonly TrainExample[], maxTokens: number): number[] {
+export function predictionsOf(model: Parameters<typeof evaluateLoss>[0], rows: readonly TrainExample[], maxTokens: number): number[] {
   const out: number[] = [];
   const per = Math.max(1, Math.floor(maxTokens / Math.max(...rows.map((r) => r.inputIds.length))));
   for (let i = 0; i < rows.length; i += per) {
