@@ -78,6 +78,54 @@ function modelParameterCount(source: string, numLabels: number): number {
   }
 }
 
+function trainSettings(cell: Cell, s: CellSettings) {
+  return {
+    optimizer: 'adamw' as const,
+    lr: lrFor(cell.task, s),
+    weightDecay: s.weightDecay,
+    schedule: s.schedule,
+    warmupRatio: s.warmupRatio,
+    epochs: s.epochs,
+    batchSize: s.batchSize,
+    gradAccumulation: s.gradAccumulation,
+    maxTokensPerMicroBatch: s.maxTokens,
+    seed: cell.seed,
+    writeMask: false,
+  };
+}
+
+/**
+ * LoRI (Zhang et al. 2025) mask scores: A is a frozen random Gaussian projection, B is sparse with a
+ * task-specific mask taken from the magnitudes of B after a calibration run that trains B densely (A frozen).
+ * The calibration uses the same model, seed and settings as the cell; the masked run then starts afresh
+ * from the same init. Scores: |B| for lora_B entries, 0 for lora_A (never chosen while k ≤ the B entries).
+ */
+async function loriScores(cell: Cell, s: CellSettings, ctx: CellContext, rows: readonly TrainExample[]): Promise<ScoreMap> {
+  if (cell.method !== 'lora') throw new FishTuningError(`LoRI is a LoRA variant, not '${cell.method}'`, { option: '--methods' });
+  const glue = cell.task === 'gsm8k' ? null : glueTask(cell.task);
+  const { model } = await loadModelWithTokenizer(ctx.model, { seed: cell.seed, ...(glue ? { numLabels: glue.numLabels } : {}) });
+  const tuner = getTuner('lora');
+  const adapter = tuner.inject(model, tuner.config(methodOptions('lora', cellMethodFlags(cell, cell.layers, { ...s, init: 'gaussian' })), model), new Rng(cell.seed));
+  const candidates = adapter.trainableParameters().filter((p) => p.fishCandidate);
+  const masks = new Map(candidates.map((p) => [p.name, p.name.includes('lora_A') ? tf.zerosLike(p.variable) : tf.onesLike(p.variable)] as [string, tf.Tensor]));
+  try {
+    ctx.log?.('LoRI calibration: B dense, A frozen\n');
+    await train({ ...trainSettings(cell, s), model, adapter, masks, train: rows, outDir: `${ctx.workDir}/lori-calibration` });
+    return new Map(
+      await Promise.all(
+        candidates.map(async (p) => {
+          const values = p.name.includes('lora_A') ? new Float32Array(p.variable.size) : Float32Array.from(await p.variable.data(), Math.abs);
+          return [p.name, { shape: [...p.variable.shape] as number[], data: values }] as [string, { shape: number[]; data: Float32Array }];
+        }),
+      ),
+    );
+  } finally {
+    for (const m of masks.values()) m.dispose();
+    adapter.dispose();
+    model.dispose();
+  }
+}
+
 /**
  * One forward pass per micro-batch for both the predictions (argmax / regression value) and the mean loss
  * (cross-entropy / squared error, as the model's perExampleLoss), instead of two passes.
@@ -122,15 +170,16 @@ export const runCellWithCliInternals: RunCell = async (cell, s, ctx) => {
     const data = await taskData(cell, s, model, tokenizer, ctx);
     const count = cell.countLike ? candidateCount(model, cell, cell.countLike.layers, s) : undefined;
     const tuner = getTuner(cell.method);
-    const flags = cellMethodFlags(cell, cell.layers, s);
+    const flags = cellMethodFlags(cell, cell.layers, cell.selection === 'lori' ? { ...s, init: 'gaussian' } : s);
     adapter = tuner.inject(model, tuner.config(methodOptions(cell.method, flags), model), new Rng(cell.seed));
     const candidates = adapter.trainableParameters().filter((p) => p.fishCandidate);
     const total = candidates.reduce((n, p) => n + p.variable.size, 0);
     let trainable = total;
     if (cell.selection !== 'dense') {
-      if (cell.selection === 'lori') throw new FishTuningError('the lori selection needs the library pipeline (after the fishTune merge)', { option: 'protocol' });
       let scores: ScoreMap;
-      if (cell.selection === 'random') {
+      if (cell.selection === 'lori') {
+        scores = await loriScores(cell, s, ctx, data.train);
+      } else if (cell.selection === 'random') {
         scores = new Map(candidates.map((p) => [p.name, { shape: [...p.variable.shape], data: new Float32Array(p.variable.size) }]));
       } else {
         const key = `fisher:${cell.task}:${cell.method}:${cell.layers}:${cell.rank}:${cell.seed}:${s.fisherSamples}:${s.init}:${s.trainLimit}`;
@@ -149,7 +198,7 @@ export const runCellWithCliInternals: RunCell = async (cell, s, ctx) => {
         }
       }
       const budget = count !== undefined ? { count } : { ratio: cell.ratio! };
-      const mask = selectMask(scores, { ...budget, selection: cell.selection, seed: cell.seed });
+      const mask = selectMask(scores, { ...budget, selection: cell.selection === 'lori' ? 'fish' : cell.selection, seed: cell.seed });
       masks = maskToTensors(mask);
       trainable = mask.k;
     }
@@ -189,22 +238,12 @@ export const runCellWithCliInternals: RunCell = async (cell, s, ctx) => {
       ctx.onProgress?.({ phase: 'train', step: r.step, totalSteps: r.totalSteps });
     };
     const result = await train({
+      ...trainSettings(cell, s),
       model,
       adapter,
       masks,
       train: data.train,
-      optimizer: 'adamw',
-      lr: lrFor(cell.task, s),
-      weightDecay: s.weightDecay,
-      schedule: s.schedule,
-      warmupRatio: s.warmupRatio,
-      epochs: s.epochs,
-      batchSize: s.batchSize,
-      gradAccumulation: s.gradAccumulation,
-      maxTokensPerMicroBatch: s.maxTokens,
-      seed: cell.seed,
       outDir: ctx.workDir,
-      writeMask: false,
       evaluate,
       // 'end': one evaluation after the last step (a step count past the run).
       evalEvery: s.evalEvery === 'end' ? Number.MAX_SAFE_INTEGER : 'epoch',
