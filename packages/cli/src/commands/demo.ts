@@ -84,6 +84,7 @@ export async function runDemo(o: DemoOptions, io: CliIO, runCell: RunCell = runC
     lr: num(o.lr, '--lr', (n) => n > 0, 'a number > 0'),
     lrWnli: num(o.lr, '--lr', (n) => n > 0, 'a number > 0'),
     patience: null,
+    evalEvery: 'end',
     trainLimit: int(o.trainLimit, '--train-limit'),
     evalLimit: int(o.evalLimit, '--eval-limit'),
   });
@@ -133,10 +134,10 @@ export function registerDemo(program: Command, io: CliIO): void {
     .option('--model <dir>', `BERT directory (default: .cache/models/${DEMO_MODEL} from scripts/fetch-models.sh, then ../shared/models/${DEMO_MODEL})`)
     .option('--data-dir <dir>', 'GLUE data root with <task>/ (default: $FISH_TUNING_DATA, ../shared/data, else the GLUE download cache)')
     .option('--task <name>', 'GLUE task', 'sst2')
-    .option('--train-limit <n>', 'first n training rows', '400')
+    .option('--train-limit <n>', 'first n training rows', '320')
     .option('--eval-limit <n>', 'first n validation rows', '300')
     .option('--epochs <n>', 'epochs', '2')
-    .option('--ratio <pct>', 'trainable % of the LoRA entries', '5')
+    .option('--ratio <pct>', 'trainable % of the LoRA entries', '10')
     .option('--rank <r>', 'LoRA rank', '8')
     .option('--layers <spec>', "layers with LoRA ('top:n' keeps the frozen bottom in the activation cache)", 'top:2')
     .option('--lr <lr>', 'learning rate', '5e-3')

@@ -15,6 +15,7 @@ import type { CliIO } from '../../io.js';
 import { modelShapes } from '../params.js';
 import type { CellSettings, RunCell } from './cell.js';
 import { runGrid } from './grid.js';
+import { readResults } from './results-file.js';
 import { PROTOCOLS, PROTOCOL_INFO, buildGrid, type ProtocolName } from './protocols.js';
 import { writeReport } from './report.js';
 import { runCellWithCliInternals } from './run-cell.js';
@@ -42,6 +43,7 @@ export interface ReproduceCliOptions {
   dataDir?: string;
   out?: string;
   keepCells?: boolean;
+  reportOnly?: boolean;
 }
 
 const DEFAULT_TASKS: Record<ProtocolName, string> = {
@@ -110,6 +112,13 @@ export async function reproduce({ protocol, options: o, io, command, runCell = r
     io.err(`hyper-parameters for ${task === 'gsm8k' ? 'GSM8K' : 'GLUE'} (Table 12 unless given as flags):\n`);
     for (const [k, v] of describeSettings(settingsFor(task === 'gsm8k' ? 'gsm8k' : tasks.find((t) => t !== 'gsm8k')!, over))) io.err(`  ${k.padEnd(30)} ${v}\n`);
   }
+  if (o.reportOnly) {
+    const existing = readResults(path.join(out, 'results.json'), { protocol, model: o.model });
+    if (!existing) throw new FishTuningError('no results.json to report from', { file: path.join(out, 'results.json'), option: '--report-only' });
+    const written = await writeReport(out, existing, cells);
+    io.out(`wrote ${out}: ${written.join(', ')} (${cells.filter((c) => existing.cells[c.id]).length} of ${cells.length} cells finished)\n`);
+    return out;
+  }
   const results = await runGrid({
     protocol,
     model: o.model,
@@ -155,6 +164,7 @@ export function registerReproduce(program: Command, io: CliIO): void {
     .option('--max-tokens <n>', 'largest micro-batch in padded tokens (wasm heap is capped at 4 GiB)')
     .option('--data-dir <dir>', 'local dataset root (default $FISH_TUNING_DATA or ../shared/data)')
     .option('--out <dir>', 'output directory (default ./reproduce-<protocol>); an existing results.json there is continued')
+    .option('--report-only', 'only rewrite results.md and the figures from results.json (no training)')
     .option('--keep-cells', "keep each cell's checkpoint and log under <out>/cells/")
     .action(async (protocolArg: string, o: ReproduceCliOptions, cmd: Command) => {
       const protocol = oneOf(protocolArg, PROTOCOLS, '<protocol>');

@@ -73,9 +73,13 @@ function masksSection(t: Table, protocol: ProtocolName): Section {
   let md = '';
   const figures: Section['figures'] = [];
   for (const method of methods) {
-    const paper = method === 'lora' && t.cells[0]?.layers === 'all' ? PAPER_MASKS_LORA : null;
-    md += `\n### ${METHOD_NAMES[method] ?? method}, all layers${t.cells.find((c) => c.method === method)?.rank ? `, rank ${t.cells.find((c) => c.method === method)!.rank}` : ''}\n\n`;
-    if (paper) md += 'Ours: mean ± std over seeds (×100). In brackets: the paper (bert-base-cased, Table 9, one seed).\n\n';
+    const paper = method === 'lora' ? PAPER_MASKS_LORA : null;
+    const first = t.cells.find((c) => c.method === method);
+    const layers = first?.layers === 'all' ? 'all layers' : `layers ${first?.layers}`;
+    md += `\n### ${METHOD_NAMES[method] ?? method}, ${layers}${first?.rank ? `, rank ${first.rank}` : ''}\n\n`;
+    md += 'Ours: mean ± std over seeds (×100; one seed: the value).';
+    if (paper) md += ` In brackets: the paper (bert-base-cased, all 12 layers, rank 16, Table 9, one seed)${first?.layers === 'all' ? '' : ' — a different layer set from ours'}.`;
+    md += '\n\n';
     const header = ['Selection', 'Ratio2', 'trainable / PEFT entries', ...tasks.map(taskName), 'Avg'];
     const body: string[][] = [];
     for (const row of rows)
@@ -96,7 +100,7 @@ function masksSection(t: Table, protocol: ProtocolName): Section {
     // Figure 4: score vs Ratio2, one line per selection (average over tasks), and per task.
     const ratioOf = (row: string) => Number(row.replace('%', ''));
     const masked = rows.filter((r) => r !== '100%');
-    for (const scope of ['avg', ...tasks]) {
+    for (const scope of [...(tasks.length > 1 ? ['avg'] : []), ...tasks]) {
       const series: LineSeries[] = ['fish', 'random', 'reverse']
         .filter((sel) => t.cells.some((c) => c.method === method && c.selection === sel))
         .map((sel) => ({
