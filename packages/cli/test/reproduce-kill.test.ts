@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { hasShared, repoRoot, sharedPath } from '@fish-tuning/test-utils';
 import { reproduce, type ReproduceCliOptions } from '../src/commands/reproduce/command.js';
-import { runCellWithCliInternals } from '../src/commands/reproduce/run-cell.js';
+import { runCellWithFishTune } from '../src/commands/reproduce/run-cell.js';
 import type { RunCell } from '../src/commands/reproduce/cell.js';
 import { tinyBertDir } from './helpers/tiny-bert.js';
 
@@ -61,7 +61,7 @@ describe.skipIf(!hasShared('data', 'sst2'))('reproduce after SIGKILL', () => {
     const ran: string[] = [];
     const counting: RunCell = async (cell, settings, ctx) => {
       ran.push(cell.id);
-      return runCellWithCliInternals(cell, settings, ctx);
+      return runCellWithFishTune(cell, settings, ctx);
     };
     await reproduce({ protocol: 'masks', options: options as ReproduceCliOptions, io: { out: () => {}, err: () => {} }, command: 'test', runCell: counting });
     expect(ran).toHaveLength(total - done);

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { hasShared, sharedPath } from '@fish-tuning/test-utils';
 import { reproduce, type ReproduceCliOptions } from '../src/commands/reproduce/command.js';
-import { runCellWithCliInternals } from '../src/commands/reproduce/run-cell.js';
+import { runCellWithFishTune } from '../src/commands/reproduce/run-cell.js';
 import type { RunCell } from '../src/commands/reproduce/cell.js';
 import type { ResultsFile } from '../src/commands/reproduce/results-file.js';
 import type { ProtocolName } from '../src/commands/reproduce/protocols.js';
@@ -53,7 +53,7 @@ function crashingAfter(failAt: number): { runCell: RunCell; ran: string[] } {
     runCell: async (cell, settings, ctx) => {
       if (ran.length + 1 === failAt) throw new Error('killed');
       ran.push(cell.id);
-      return runCellWithCliInternals(cell, settings, ctx);
+      return runCellWithFishTune(cell, settings, ctx);
     },
   };
 }

@@ -18,7 +18,7 @@ import type { CliIO } from '../io.js';
 import { percent, type Cell, type CellSettings, type RunCell } from './reproduce/cell.js';
 import { formatSeconds, runGrid } from './reproduce/grid.js';
 import { writeTextAtomic } from './reproduce/results-file.js';
-import { runCellWithCliInternals } from './reproduce/run-cell.js';
+import { runCellWithFishTune } from './reproduce/run-cell.js';
 import { describeSettings, settingsFor } from './reproduce/settings.js';
 
 export const DEMO_MODEL = 'all-MiniLM-L6-v2';
@@ -70,7 +70,7 @@ export function findDemoData(flag: string | undefined, task: string): string | u
   return [process.env.FISH_TUNING_DATA, path.resolve('..', 'shared', 'data')].find((d): d is string => Boolean(d) && fs.existsSync(path.join(d as string, task)));
 }
 
-export async function runDemo(o: DemoOptions, io: CliIO, runCell: RunCell = runCellWithCliInternals): Promise<{ out: string; scores: Record<string, number> }> {
+export async function runDemo(o: DemoOptions, io: CliIO, runCell: RunCell = runCellWithFishTune): Promise<{ out: string; scores: Record<string, number> }> {
   const task = o.task.replace(/^glue\//, '');
   const spec = glueTask(task);
   const model = findDemoModel(o.model);

@@ -18,7 +18,7 @@ import { runGrid } from './grid.js';
 import { readResults } from './results-file.js';
 import { PROTOCOLS, PROTOCOL_INFO, buildGrid, type ProtocolName } from './protocols.js';
 import { writeReport } from './report.js';
-import { runCellWithCliInternals } from './run-cell.js';
+import { runCellWithFishTune } from './run-cell.js';
 import { describeSettings, settingsFor } from './settings.js';
 
 export interface ReproduceCliOptions {
@@ -89,7 +89,7 @@ export interface ReproduceRun {
 }
 
 /** Validates the flags, runs (or continues) the grid and writes the report; returns the output directory. */
-export async function reproduce({ protocol, options: o, io, command, runCell = runCellWithCliInternals }: ReproduceRun): Promise<string> {
+export async function reproduce({ protocol, options: o, io, command, runCell = runCellWithFishTune }: ReproduceRun): Promise<string> {
   const info = PROTOCOL_INFO[protocol];
   const tasks = list(o.tasks ?? DEFAULT_TASKS[protocol], '--tasks').map((t) => {
     const name = t.replace(/^glue\//, '').toLowerCase();

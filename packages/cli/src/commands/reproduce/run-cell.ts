@@ -1,14 +1,15 @@
 /**
- * {@link RunCell} on the CLI's training internals: load the model (fresh per cell, head seeded by the
- * cell's seed), inject the method, Fisher (cached per task/method/layers/seed, so fish and reverse at
- * every ratio share one estimate) → mask → masked training with per-epoch evaluation → best score.
+ * {@link RunCell} on the library pipeline: load the model (fresh per cell, head seeded by the cell's seed)
+ * and run `fishTune` (inject → Fisher → mask → masked training → evaluation) with the cell's method,
+ * selection and budget; the evaluation is the task's own metric (GLUE score, GSM8K accuracy by generation).
+ * LoRI, whose mask comes from a calibration run rather than from Fisher, drives the trainer directly.
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { FishTuningError, Rng, getTuner, type PeftAdapter, type PeftTargetModel, type TextTokenizer } from '@fish-tuning/core';
-import { computeFisher, exampleData } from '@fish-tuning/fisher';
-import { maskToTensors, scoresFromTensors, selectMask, type ScoreMap } from '@fish-tuning/mask';
-import { collate, disposeBatch, microBatches, train, type StepRecord, type TrainExample } from '@fish-tuning/trainer';
+import { FishTuningError, Rng, collate, disposeBatch, getTuner, type Example, type PeftAdapter, type PeftTargetModel, type TextTokenizer } from '@fish-tuning/core';
+import { maskToTensors, selectMask, type ScoreMap } from '@fish-tuning/mask';
+import { fishTune } from '@fish-tuning/pipeline';
+import { microBatches, train, type StepRecord } from '@fish-tuning/trainer';
 import { glueMetric, glueTask } from '@fish-tuning/datasets-glue';
 import { createStopChecker, evaluateGsm8k, type Gsm8kExample } from '@fish-tuning/datasets-gsm8k';
 import { loadGsm8k } from '@fish-tuning/datasets-gsm8k/node';
@@ -23,8 +24,8 @@ import type { Cell, CellContext, CellResult, CellSettings, EpochScore, RunCell }
 import { lrFor } from './settings.js';
 
 interface TaskData {
-  train: TrainExample[];
-  validation: TrainExample[] | null;
+  train: Example[];
+  validation: Example[] | null;
   gsm8kEval: Gsm8kExample[] | null;
 }
 
@@ -100,7 +101,7 @@ function trainSettings(cell: Cell, s: CellSettings) {
  * The calibration uses the same model, seed and settings as the cell; the masked run then starts afresh
  * from the same init. Scores: |B| for lora_B entries, 0 for lora_A (never chosen while k ≤ the B entries).
  */
-async function loriScores(cell: Cell, s: CellSettings, ctx: CellContext, rows: readonly TrainExample[]): Promise<ScoreMap> {
+async function loriScores(cell: Cell, s: CellSettings, ctx: CellContext, rows: readonly Example[]): Promise<ScoreMap> {
   if (cell.method !== 'lora') throw new FishTuningError(`LoRI is a LoRA variant, not '${cell.method}'`, { option: '--methods' });
   const glue = cell.task === 'gsm8k' ? null : glueTask(cell.task);
   const { model } = await loadModelWithTokenizer(ctx.model, { seed: cell.seed, ...(glue ? { numLabels: glue.numLabels } : {}) });
@@ -110,7 +111,7 @@ async function loriScores(cell: Cell, s: CellSettings, ctx: CellContext, rows: r
   const masks = new Map(candidates.map((p) => [p.name, p.name.includes('lora_A') ? tf.zerosLike(p.variable) : tf.onesLike(p.variable)] as [string, tf.Tensor]));
   try {
     ctx.log?.('LoRI calibration: B dense, A frozen\n');
-    await train({ ...trainSettings(cell, s), model, adapter, masks, train: rows, outDir: `${ctx.workDir}/lori-calibration` });
+    await train({ ...trainSettings(cell, s), model, adapter, masks, train: rows, });
     return new Map(
       await Promise.all(
         candidates.map(async (p) => {
@@ -130,7 +131,7 @@ async function loriScores(cell: Cell, s: CellSettings, ctx: CellContext, rows: r
  * One forward pass per micro-batch for both the predictions (argmax / regression value) and the mean loss
  * (cross-entropy / squared error, as the model's perExampleLoss), instead of two passes.
  */
-export function predictAndLoss(model: PeftTargetModel, rows: readonly TrainExample[], maxTokens: number): { predictions: number[]; loss: number } {
+export function predictAndLoss(model: PeftTargetModel, rows: readonly Example[], maxTokens: number): { predictions: number[]; loss: number } {
   const predictions: number[] = [];
   let loss = 0;
   for (const micro of microBatches(rows, maxTokens)) {
@@ -158,120 +159,147 @@ export function predictAndLoss(model: PeftTargetModel, rows: readonly TrainExamp
   return { predictions, loss: loss / rows.length };
 }
 
-export const runCellWithCliInternals: RunCell = async (cell, s, ctx) => {
+/** The cell's evaluation: the GLUE task's score (×100) in one forward pass, or GSM8K accuracy by greedy generation. */
+function cellEvaluator(model: PeftTargetModel, tokenizer: TextTokenizer, data: TaskData, task: string, s: CellSettings, perEpoch: EpochScore[], ctx: CellContext) {
+  const glue = task === 'gsm8k' ? null : glueTask(task);
+  return async ({ epoch }: { step: number; epoch: number }): Promise<Record<string, number>> => {
+    ctx.onProgress?.({ phase: 'eval' });
+    const metrics: Record<string, number> = {};
+    if (glue && data.validation) {
+      const { predictions, loss } = predictAndLoss(model, data.validation, s.maxTokens);
+      const { score, metrics: parts } = glueMetric(glue.name, predictions, data.validation.map((r) => r.labels as number));
+      Object.assign(metrics, { score: 100 * score }, parts);
+      metrics.eval_loss = loss;
+    } else if (data.gsm8kEval && model instanceof LlamaForCausalLM) {
+      const positions = model.config.maxPositionEmbeddings;
+      const r = await evaluateGsm8k({
+        examples: data.gsm8kEval,
+        tokenizer,
+        maxNewTokens: 128,
+        generate: (promptIds, { maxNewTokens, stop }) =>
+          generateIds(model, promptIds, { maxNewTokens: Math.max(0, Math.min(maxNewTokens, positions - promptIds.length)), temperature: 0, stopIds: stop.eosId === undefined ? [] : [stop.eosId], shouldStop: createStopChecker(tokenizer, stop) }),
+      });
+      metrics.score = 100 * r.accuracy;
+    }
+    perEpoch.push({ epoch, score: metrics.score ?? NaN, evalLoss: metrics.eval_loss ?? NaN });
+    return metrics;
+  };
+}
+
+/** Peak memory and time of the optimizer steps, from the trainer's step records. */
+function stepMeter(ctx: CellContext) {
+  const m = { peakTensorBytes: 0, peakHeapBytes: null as number | null, stepMs: 0 };
+  const onStep = (r: StepRecord) => {
+    m.peakTensorBytes = Math.max(m.peakTensorBytes, r.tensorBytes);
+    if (r.heapBytes !== undefined) m.peakHeapBytes = Math.max(m.peakHeapBytes ?? 0, r.heapBytes);
+    m.stepMs += r.stepMs;
+    ctx.onProgress?.({ phase: 'train', step: r.step, totalSteps: r.totalSteps });
+  };
+  return { m, onStep };
+}
+
+/** fishTune's trainer options for a cell (everything but the model, data, masks and evaluation). */
+function pipelineTraining(cell: Cell, s: CellSettings) {
+  const { seed: _seed, writeMask: _w, ...rest } = trainSettings(cell, s);
+  return {
+    ...rest,
+    // 'end': one evaluation after the last step (a step count past the run).
+    evalEvery: s.evalEvery === 'end' ? Number.MAX_SAFE_INTEGER : ('epoch' as const),
+    patience: s.patience,
+    metric: 'score',
+    greaterIsBetter: true,
+  };
+}
+
+export const runCellWithFishTune: RunCell = async (cell, s, ctx) => {
+  if (cell.selection === 'lori') return runLoriCell(cell, s, ctx);
   const t0 = Date.now();
   ensureTuners();
   const glue = cell.task === 'gsm8k' ? null : glueTask(cell.task);
   ctx.onProgress?.({ phase: 'load' });
   const { model, tokenizer } = await loadModelWithTokenizer(ctx.model, { seed: cell.seed, ...(glue ? { numLabels: glue.numLabels } : {}) });
   let adapter: PeftAdapter | null = null;
-  let masks: Map<string, tf.Tensor> | null = null;
   try {
     const data = await taskData(cell, s, model, tokenizer, ctx);
     const count = cell.countLike ? candidateCount(model, cell, cell.countLike.layers, s) : undefined;
-    const tuner = getTuner(cell.method);
-    const flags = cellMethodFlags(cell, cell.layers, cell.selection === 'lori' ? { ...s, init: 'gaussian' } : s);
-    adapter = tuner.inject(model, tuner.config(methodOptions(cell.method, flags), model), new Rng(cell.seed));
-    const candidates = adapter.trainableParameters().filter((p) => p.fishCandidate);
-    const total = candidates.reduce((n, p) => n + p.variable.size, 0);
-    let trainable = total;
-    if (cell.selection !== 'dense') {
-      let scores: ScoreMap;
-      if (cell.selection === 'lori') {
-        scores = await loriScores(cell, s, ctx, data.train);
-      } else if (cell.selection === 'random') {
-        scores = new Map(candidates.map((p) => [p.name, { shape: [...p.variable.shape], data: new Float32Array(p.variable.size) }]));
-      } else {
-        const key = `fisher:${cell.task}:${cell.method}:${cell.layers}:${cell.rank}:${cell.seed}:${s.fisherSamples}:${s.init}:${s.trainLimit}`;
-        scores = ctx.cache.get(key) as ScoreMap;
-        if (!scores) {
-          ctx.onProgress?.({ phase: 'fisher' });
-          const samples = Math.min(s.fisherSamples, data.train.length);
-          ctx.log?.(`fisher: ${samples} samples over ${candidates.length} tensors (${total} entries)\n`);
-          const fisher = await computeFisher(model, candidates, exampleData(data.train as never, { task: model.task }), { samples, seed: cell.seed });
-          try {
-            scores = await scoresFromTensors(fisher.scores);
-          } finally {
-            fisher.dispose();
-          }
-          ctx.cache.set(key, scores);
-        }
-      }
-      const budget = count !== undefined ? { count } : { ratio: cell.ratio! };
-      const mask = selectMask(scores, { ...budget, selection: cell.selection === 'lori' ? 'fish' : cell.selection, seed: cell.seed });
-      masks = maskToTensors(mask);
-      trainable = mask.k;
-    }
-
     const perEpoch: EpochScore[] = [];
-    const evaluate = async ({ epoch }: { step: number; epoch: number }) => {
-      ctx.onProgress?.({ phase: 'eval' });
-      const metrics: Record<string, number> = {};
-      if (glue && data.validation) {
-        const { predictions, loss } = predictAndLoss(model, data.validation, s.maxTokens);
-        const { score, metrics: parts } = glueMetric(glue.name, predictions, data.validation.map((r) => r.labels as number));
-        Object.assign(metrics, { score: 100 * score }, parts);
-        metrics.eval_loss = loss;
-      } else if (data.gsm8kEval && model instanceof LlamaForCausalLM) {
-        const positions = model.config.maxPositionEmbeddings;
-        const r = await evaluateGsm8k({
-          examples: data.gsm8kEval,
-          tokenizer,
-          maxNewTokens: 128,
-          generate: (promptIds, { maxNewTokens, stop }) =>
-            generateIds(model, promptIds, { maxNewTokens: Math.max(0, Math.min(maxNewTokens, positions - promptIds.length)), temperature: 0, stopIds: stop.eosId === undefined ? [] : [stop.eosId], shouldStop: createStopChecker(tokenizer, stop) }),
-        });
-        metrics.score = 100 * r.accuracy;
-        metrics.eval_loss = NaN;
-      }
-      perEpoch.push({ epoch, score: metrics.score ?? NaN, evalLoss: metrics.eval_loss ?? NaN });
-      return metrics;
-    };
-
-    let peakTensorBytes = 0;
-    let peakHeapBytes: number | null = null;
-    let stepMs = 0;
-    const onStep = (r: StepRecord) => {
-      peakTensorBytes = Math.max(peakTensorBytes, r.tensorBytes);
-      if (r.heapBytes !== undefined) peakHeapBytes = Math.max(peakHeapBytes ?? 0, r.heapBytes);
-      stepMs += r.stepMs;
-      ctx.onProgress?.({ phase: 'train', step: r.step, totalSteps: r.totalSteps });
-    };
-    const result = await train({
-      ...trainSettings(cell, s),
+    const { m, onStep } = stepMeter(ctx);
+    const masked = cell.selection !== 'dense';
+    const result = await fishTune({
       model,
-      adapter,
-      masks,
+      method: cell.method,
+      config: methodOptions(cell.method, cellMethodFlags(cell, cell.layers, s)),
       train: data.train,
-      outDir: ctx.workDir,
-      evaluate,
-      // 'end': one evaluation after the last step (a step count past the run).
-      evalEvery: s.evalEvery === 'end' ? Number.MAX_SAFE_INTEGER : 'epoch',
-      patience: s.patience,
-      greaterIsBetter: true,
-      metric: 'score',
-      onStep,
+      evaluate: cellEvaluator(model, tokenizer, data, cell.task, s, perEpoch, ctx),
+      mask: masked ? (cell.selection as 'fish' | 'random' | 'reverse') : 'none',
+      ...(masked ? (count !== undefined ? { count } : { ratio: cell.ratio! }) : {}),
+      fisher: { samples: s.fisherSamples },
+      seed: cell.seed,
+      training: pipelineTraining(cell, s),
+      onProgress: (p) => {
+        if (p.phase === 'train') onStep(p.step);
+        else if (p.phase === 'fisher' && p.done === 0) ctx.onProgress?.({ phase: 'fisher' });
+      },
+      onMessage: (msg) => {
+        if (msg.level === 'warning' || /^(fisher|mask):/.test(msg.message)) ctx.log?.(`${msg.message}\n`);
+      },
     });
-    const best = perEpoch.reduce<EpochScore | null>((b, e) => (b === null || e.score > b.score ? e : b), null);
-    const bestEval = result.evals.find((e) => e.metrics.score === best?.score) ?? result.evals.at(-1);
-    const epochsRun = Math.max(1, perEpoch.length);
-    return {
-      score: best?.score ?? NaN,
-      metrics: { ...(bestEval?.metrics ?? {}) },
-      perEpoch,
-      trainable,
-      total,
-      modelParameters: modelParameterCount(ctx.model, glue?.numLabels ?? 1),
-      steps: result.steps,
-      secondsPerEpoch: stepMs / 1000 / epochsRun,
-      peakTensorBytes,
-      peakHeapBytes,
-      optimizerStateBytes: result.optimizerStateBytes,
-      wallSeconds: (Date.now() - t0) / 1000,
-    };
+    adapter = result.adapter;
+    const total = adapter.trainableParameters().filter((p) => p.fishCandidate).reduce((n, p) => n + p.variable.size, 0);
+    return cellResult(perEpoch, result.train, { trainable: result.mask?.k ?? total, total, model: ctx.model, numLabels: glue?.numLabels ?? 1, meter: m, t0 });
   } finally {
-    if (masks) for (const m of masks.values()) m.dispose();
     adapter?.dispose();
     model.dispose();
   }
 };
+
+function cellResult(
+  perEpoch: EpochScore[],
+  train: { steps: number; optimizerStateBytes: number; evals: { metrics: Record<string, number> }[] },
+  o: { trainable: number; total: number; model: string; numLabels: number; meter: ReturnType<typeof stepMeter>['m']; t0: number },
+): CellResult {
+  const best = perEpoch.reduce<EpochScore | null>((b, e) => (b === null || e.score > b.score ? e : b), null);
+  const bestEval = train.evals.find((e) => e.metrics.score === best?.score) ?? train.evals.at(-1);
+  return {
+    score: best?.score ?? NaN,
+    metrics: { ...(bestEval?.metrics ?? {}) },
+    perEpoch,
+    trainable: o.trainable,
+    total: o.total,
+    modelParameters: modelParameterCount(o.model, o.numLabels),
+    steps: train.steps,
+    secondsPerEpoch: o.meter.stepMs / 1000 / Math.max(1, perEpoch.length),
+    peakTensorBytes: o.meter.peakTensorBytes,
+    peakHeapBytes: o.meter.peakHeapBytes,
+    optimizerStateBytes: train.optimizerStateBytes,
+    wallSeconds: (Date.now() - o.t0) / 1000,
+  };
+}
+
+/** LoRI: calibration (B dense, A frozen Gaussian) → top-|B| mask → masked training from the same init. */
+async function runLoriCell(cell: Cell, s: CellSettings, ctx: CellContext): Promise<CellResult> {
+  const t0 = Date.now();
+  ensureTuners();
+  const glue = cell.task === 'gsm8k' ? null : glueTask(cell.task);
+  const { model, tokenizer } = await loadModelWithTokenizer(ctx.model, { seed: cell.seed, ...(glue ? { numLabels: glue.numLabels } : {}) });
+  let adapter: PeftAdapter | null = null;
+  let masks: Map<string, tf.Tensor> | null = null;
+  try {
+    const data = await taskData(cell, s, model, tokenizer, ctx);
+    const scores = await loriScores(cell, s, ctx, data.train);
+    const tuner = getTuner(cell.method);
+    adapter = tuner.inject(model, tuner.config(methodOptions(cell.method, cellMethodFlags(cell, cell.layers, { ...s, init: 'gaussian' })), model), new Rng(cell.seed));
+    const total = adapter.trainableParameters().filter((p) => p.fishCandidate).reduce((n, p) => n + p.variable.size, 0);
+    const mask = selectMask(scores, { ratio: cell.ratio!, selection: 'fish', seed: cell.seed });
+    masks = maskToTensors(mask);
+    const perEpoch: EpochScore[] = [];
+    const { m, onStep } = stepMeter(ctx);
+    const training = pipelineTraining(cell, s);
+    const result = await train({ ...training, model, adapter, masks, train: data.train, seed: cell.seed, writeMask: false, evaluate: cellEvaluator(model, tokenizer, data, cell.task, s, perEpoch, ctx), onStep });
+    return cellResult(perEpoch, result, { trainable: mask.k, total, model: ctx.model, numLabels: glue?.numLabels ?? 1, meter: m, t0 });
+  } finally {
+    if (masks) for (const t of masks.values()) t.dispose();
+    adapter?.dispose();
+    model.dispose();
+  }
+}
