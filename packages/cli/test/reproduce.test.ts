@@ -72,7 +72,7 @@ interface Case {
 // Tiny BERT with 3 layers: fixed-ratio LoRA compares top 1, 2 against FISH on top 3 (2 groups × 2 rows).
 const CASES: Case[] = [
   { protocol: 'fixed-ratio', options: { tasks: 'sst2' }, cells: 4, rows: 4, columns: 4, svgs: 1 },
-  { protocol: 'masks', options: { tasks: 'sst2,stsb', ratios: '10,1' }, cells: 7, rows: 7, columns: 6, svgs: 3 },
+  { protocol: 'masks', options: { tasks: 'sst2,stsb', ratios: '10' }, cells: 4, rows: 4, columns: 6, svgs: 3 },
   { protocol: 'epochs', options: { tasks: 'sst2', ratios: '10' }, cells: 3, rows: 3, columns: 3, svgs: 1 },
   { protocol: 'lori', options: { tasks: 'sst2', ratios: '5,1' }, cells: 4, rows: 2, columns: 3, svgs: 0 },
   { protocol: 'resources', options: { tasks: 'sst2', ratios: '10,1' }, cells: 3, rows: 3, columns: 8, svgs: 1 },
