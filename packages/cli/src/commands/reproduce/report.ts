@@ -144,7 +144,7 @@ function fixedRatioSection(t: Table): Section {
         const avg = t.average(tasks, pick);
         body.push([
           sel === 'dense' ? `Original-${METHOD_NAMES[method] ?? method} (${row})` : `${METHOD_NAMES[method] ?? method}-FISH (${t.cells.find(pick)?.layers})`,
-          r ? `${r.trainable} (${((100 * r.trainable) / r.modelParameters).toFixed(4)}%)${paper?.[i] ? ` [${paper[i]!.percent}%]` : ''}` : '—',
+          r ? `${r.trainable} (${r.modelParameters > 0 ? ((100 * r.trainable) / r.modelParameters).toFixed(4) : '?'}%)${paper?.[i] ? ` [${paper[i]!.percent}%]` : ''}` : '—',
           ...tasks.map((task) => formatSummary(t.score((c) => pick(c) && c.task === task)) + paperCell(p?.[task])),
           formatSummary(avg) + paperCell(p && tasks.length === 6 ? p.avg : undefined),
         ]);
@@ -214,7 +214,7 @@ function resourcesSection(t: Table): Section {
         const mb = (b: number | null) => (b === null ? NaN : b / 2 ** 20);
         body.push([
           row === '100%' ? `Original-${METHOD_NAMES[method] ?? method}` : `${METHOD_NAMES[method] ?? method}-FISH`,
-          rs[0] ? `${((100 * rs[0].trainable) / rs[0].modelParameters).toFixed(4)}%${p ? ` [${p.ratio1}%]` : ''}` : '—',
+          rs[0] ? `${rs[0].modelParameters > 0 ? ((100 * rs[0].trainable) / rs[0].modelParameters).toFixed(4) : '?'}%${p ? ` [${p.ratio1}%]` : ''}` : '—',
           row,
           formatSummary(time) + (p ? ` [${p.time}]` : ''),
           formatSummary(summarize(rs.map((r) => mb(r.peakTensorBytes))), 1),
