@@ -21,7 +21,8 @@ cheap (BERT), and `reference.safetensors` with:
 - Family extras: `long.*` for phi3 (a row longer than original_max_position_embeddings: long RoPE factors),
   `cls.logits` for modernbert (classifier_pooling cls on the same weights), `reg.*` for encoders (a regression head).
 
-The forward passes run in float64 on the float32 weights, so the references carry no float32 rounding.
+The forward passes run in float64 on the float32 weights, so the references carry no float32 rounding (ModernBERT
+in float32, see the note at its call).
 """
 import json
 import os
@@ -149,7 +150,7 @@ def encoder_loss(logits, labels):
     return torch.nn.functional.cross_entropy(logits, labels, reduction="none")
 
 
-def write_encoder(out_dir, name, cls, config, lora_targets, seed, extra=None):
+def write_encoder(out_dir, name, cls, config, lora_targets, seed, extra=None, dtype=torch.float64):
     d = os.path.join(out_dir, name)
     shutil.rmtree(d, ignore_errors=True)
     torch.manual_seed(seed)
@@ -162,7 +163,7 @@ def write_encoder(out_dir, name, cls, config, lora_targets, seed, extra=None):
             elif n.endswith(".bias"):
                 p.copy_(0.05 * torch.randn_like(p))
     model.save_pretrained(d, safe_serialization=True)
-    model = model.double()
+    model = model.to(dtype)
     ids, mask = batch(seed + 1, vocab=config.vocab_size, low=5)
     ids[:, 0] = config.cls_token_id if hasattr(config, "cls_token_id") and config.cls_token_id is not None else 2
     g = torch.Generator().manual_seed(seed + 4)
@@ -184,10 +185,10 @@ def write_encoder(out_dir, name, cls, config, lora_targets, seed, extra=None):
     rconf = config.__class__.from_dict({**config.to_dict(), "num_labels": 1, "problem_type": "regression", "id2label": {"0": "LABEL_0"}, "label2id": {"LABEL_0": 0}})
     rconf._attn_implementation = "eager"
     torch.manual_seed(seed + 5)
-    rmodel = cls(rconf).double().eval()
+    rmodel = cls(rconf).to(dtype).eval()
     state = {k: v for k, v in model.state_dict().items() if not k.startswith("classifier.")}
     rmodel.load_state_dict(state, strict=False)
-    reg_labels = torch.randn(ids.shape[0], generator=g, dtype=torch.float64)
+    reg_labels = torch.randn(ids.shape[0], generator=g, dtype=torch.float64).to(dtype)
     with torch.no_grad():
         rout = rmodel(input_ids=ids, attention_mask=mask, labels=reg_labels, **kw)
     ref["reg.labels"] = reg_labels
@@ -257,7 +258,9 @@ def make_all(out_dir):
         model.config.classifier_pooling = "mean"
         return {"cls.logits": logits}
 
-    write_encoder(out_dir, "modernbert", ModernBertForSequenceClassification, mb, ["Wqkv", "attn.Wo"], 51, extra=cls_pooling)
+    # float32: in float64 transformers' eager softmax (forced to float32) turns the float64 mask minimum into -inf,
+    # so a padded row whose whole local window is padding becomes NaN and spreads through the global layers.
+    write_encoder(out_dir, "modernbert", ModernBertForSequenceClassification, mb, ["Wqkv", "attn.Wo"], 51, extra=cls_pooling, dtype=torch.float32)
 
 
 def make_big(out_dir):
