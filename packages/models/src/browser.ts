@@ -40,3 +40,10 @@ export {
   type BertTokenizer,
   type BertSpecialTokens,
 } from './bert/tokenizer/bert-tokenizer.js';
+
+export { modernBertConfig, isLocalLayer, type ModernBertConfig } from './modernbert/config.js';
+export { ModernBertEmbeddings, ModernBertAttention, ModernBertMLP, ModernBertEncoderLayer, ModernBertPredictionHead, type ModernBertAttentionInputs } from './modernbert/layers.js';
+export { ModernBertModel, ModernBertForSequenceClassification } from './modernbert/model.js';
+export { modernBertTensorShapes, buildModernBert } from './modernbert/build.js';
+export { createModernBert, createModernBertClassifier, truncatedNormal } from './modernbert/create.js';
+export { ConfigFields } from './checkpoint/config-fields.js';

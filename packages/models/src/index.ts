@@ -3,3 +3,6 @@
 export * from './llama/index.js';
 export * from './bert/index.js';
 export * from './modernbert/index.js';
+export { loadPretrained, modelTypeOf, SUPPORTED_MODEL_TYPES, type LoadPretrainedOptions, type LoadedPretrained } from './load.js';
+export { CheckpointReader, takeAll, type IgnoreRule } from './checkpoint/reader.js';
+export { ConfigFields } from './checkpoint/config-fields.js';

@@ -83,7 +83,7 @@ describe('loadHfBert rejects checkpoints that do not match config.json', () => {
     const dir = tmpDir('bin');
     fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(TINY_CONFIG));
     fs.writeFileSync(path.join(dir, 'pytorch_model.bin'), 'x');
-    await expectError(loadHfBert(dir), { file: path.join(dir, 'model.safetensors'), message: /found pytorch_model.bin: only single-file safetensors/ });
+    await expectError(loadHfBert(dir), { file: path.join(dir, 'model.safetensors'), message: /found pytorch_model.bin: only safetensors checkpoints/ });
   });
 
   it('tokenizer vocabulary size differs from vocab_size', async () => {

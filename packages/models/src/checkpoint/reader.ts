@@ -94,9 +94,9 @@ export class CheckpointReader {
     return this.location.has(name);
   }
 
-  /** The file holding `name` (for error messages), or the directory when it is absent. */
+  /** The file holding `name` (for error messages); when absent, the single checkpoint file, or the directory of a sharded one. */
   fileOf(name: string): string {
-    return this.location.get(name)?.file ?? this.dir;
+    return this.location.get(name)?.file ?? (this.opened.length === 1 ? this.opened[0].file : this.dir);
   }
 
   shapeOf(name: string): number[] | undefined {
@@ -109,7 +109,7 @@ export class CheckpointReader {
    */
   async take(name: string, shape: readonly number[], why?: string): Promise<tf.Tensor> {
     const f = this.location.get(name);
-    if (!f) throw new FishTuningError(`missing tensor (the model needs it${why ? `; ${why}` : ''})`, { file: this.opened.length === 1 ? this.opened[0].file : this.dir, tensor: name });
+    if (!f) throw new FishTuningError(`missing tensor (the model needs it${why ? `; ${why}` : ''})`, { file: this.fileOf(name), tensor: name });
     const entry = f.header.tensors.get(name)!;
     if (entry.shape.length !== shape.length || entry.shape.some((d, i) => d !== shape[i])) {
       throw new FishTuningError(`shape ${JSON.stringify(entry.shape)} does not match the expected ${JSON.stringify(shape)}${why ? ` (${why})` : ''}: config.json disagrees with the weights`, {
@@ -139,12 +139,26 @@ export class CheckpointReader {
     return this.names().filter((n) => !this.used.has(n) && !ignore.some((r) => r.pattern.test(n)));
   }
 
-  /** Throws on the first tensor that was neither used nor ignored, naming its file. */
-  checkAllUsed(ignore: readonly IgnoreRule[], what: string): void {
+  /**
+   * Throws on the first tensor that was neither used nor ignored, naming its file. With `numLayers`, a
+   * tensor of a layer beyond it is reported as a num_hidden_layers disagreement.
+   */
+  checkAllUsed(ignore: readonly IgnoreRule[], what: string, numLayers?: number): void {
     const left = this.unused(ignore);
-    if (left.length === 0) return;
+    if (left.length) this.refuse(left, what, numLayers);
+  }
+
+  /** Like checkAllUsed before reading anything: every tensor must be in `expected` or ignored. */
+  checkOnly(expected: ReadonlySet<string>, ignore: readonly IgnoreRule[], what: string, numLayers?: number): void {
+    const left = this.names().filter((n) => !expected.has(n) && !this.used.has(n) && !ignore.some((r) => r.pattern.test(n)));
+    if (left.length) this.refuse(left, what, numLayers);
+  }
+
+  private refuse(left: string[], what: string, numLayers?: number): never {
     const more = left.length > 1 ? ` (and ${left.length - 1} more: ${left.slice(1, 6).join(', ')}${left.length > 6 ? ', …' : ''})` : '';
-    throw new FishTuningError(`unknown tensor: ${what} does not use it and it is on no ignore list${more}; refusing to load a checkpoint that does not match its config`, {
+    const layer = /(?:^|\.)layers?\.(\d+)\./.exec(left[0]);
+    const hint = numLayers !== undefined && layer && Number(layer[1]) >= numLayers ? ` — config.json's num_hidden_layers is ${numLayers} but the checkpoint has layer ${layer[1]}` : '';
+    throw new FishTuningError(`unknown tensor: ${what} does not use it and it is on no ignore list${hint}${more}; refusing to load a checkpoint that does not match its config`, {
       file: this.fileOf(left[0]),
       tensor: left[0],
     });
@@ -159,14 +173,23 @@ export class CheckpointReader {
  * Reads every tensor `shapes` lists into a Map (disposing everything on the first error), then checks
  * that nothing else is left. The common path of the decoder and ModernBERT loaders.
  */
-export async function takeAll(reader: CheckpointReader, shapes: ReadonlyMap<string, number[]>, ignore: readonly IgnoreRule[], what: string, why?: (name: string) => string | undefined): Promise<Map<string, tf.Tensor>> {
+export async function takeAll(
+  reader: CheckpointReader,
+  shapes: ReadonlyMap<string, number[]>,
+  ignore: readonly IgnoreRule[],
+  what: string,
+  options: { why?: (name: string) => string | undefined; numLayers?: number } = {},
+): Promise<Map<string, tf.Tensor>> {
   const out = new Map<string, tf.Tensor>();
   try {
-    for (const [name, shape] of shapes) out.set(name, await reader.take(name, shape, why?.(name)));
-    reader.checkAllUsed(ignore, what);
+    // Unknown tensors first: a config with too few layers is reported as such, not as the first misshaped tensor.
+    reader.checkOnly(new Set(shapes.keys()), ignore, what, options.numLayers);
+    for (const [name, shape] of shapes) out.set(name, await reader.take(name, shape, options.why?.(name)));
+    reader.checkAllUsed(ignore, what, options.numLayers);
   } catch (e) {
     for (const t of out.values()) t.dispose();
     throw e;
   }
   return out;
 }
+

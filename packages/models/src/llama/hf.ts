@@ -59,9 +59,10 @@ export async function loadHfLlama(dir: string, options: { tokenizer?: string | n
   let tensors: Map<string, tf.Tensor>;
   try {
     if (config.tieWordEmbeddings && reader.has('lm_head.weight')) await checkTiedHead(reader, config);
-    tensors = await takeAll(reader, hfWeightShapes(config), DECODER_IGNORED, `a ${config.modelType} with ${config.numHiddenLayers} layers (${configFile})`, (name) =>
-      `from ${shapeSource(name)} in ${configFile}`,
-    );
+    tensors = await takeAll(reader, hfWeightShapes(config), DECODER_IGNORED, `a ${config.modelType} with ${config.numHiddenLayers} layers (${configFile})`, {
+      why: (name) => `from ${shapeSource(name)} in ${configFile}`,
+      numLayers: config.numHiddenLayers,
+    });
   } finally {
     await reader.close();
   }

@@ -87,7 +87,7 @@ export async function loadHfModernBert(dir: string, options: LoadHfModernBertOpt
       classifier = createModernBertClassifier(config, numLabels, rng);
       initialised.push('classifier.weight', 'classifier.bias');
     }
-    reader.checkAllUsed(MODERNBERT_IGNORED, `a modernbert with ${config.num_hidden_layers} layers (${configFile})`);
+    reader.checkAllUsed(MODERNBERT_IGNORED, `a modernbert with ${config.num_hidden_layers} layers (${configFile})`, config.num_hidden_layers);
   } catch (e) {
     for (const t of owned.values()) t.dispose();
     classifier?.dispose();
