@@ -151,12 +151,6 @@ export class LlamaForCausalLM extends Module implements PeftTargetModel {
         option: 'max_position_embeddings',
       });
     }
-    // The window hides keys by absolute position; prefix keys are always visible here, so refuse the case
-    // where the window would have reached into the prefix.
-    const w = this.config.slidingWindow;
-    if (w !== null && prefixLength > 0 && total > w) {
-      throw new FishTuningError(`an attention prefix with sliding_window ${w} is only supported for passes of at most ${w} positions (got ${total})`, { option: 'sliding_window' });
-    }
   }
 
   /** Hidden states entering layer `upToLayer` (trainer's frozen-prefix cache; eval mode). */
