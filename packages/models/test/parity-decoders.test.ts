@@ -4,9 +4,12 @@
  * right-padded batch, per-example losses, transformers' own loss, each row alone, and a Phi-3 pass long
  * enough for the long RoPE factors. References: scripts/make-tiny-models.py (float64 forward).
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { loadHfLlama } from '../src/index.js';
+import { loadHfLlama, saveHfLlama } from '../src/index.js';
 import { DECODER_FIXTURES, fixtureDir, reference, refTensor, relativeError } from './fixtures.js';
 
 /** Logits at real (unpadded) positions only: transformers' values at padded query rows are not part of any loss. */
@@ -79,4 +82,23 @@ test('a sequence longer than max_position_embeddings is refused by name, not cra
   expect(() => model.logits({ inputIds: ids })).toThrow(/65 positions .*exceeds max_position_embeddings 64/);
   ids.dispose();
   model.dispose();
+});
+
+test.each(DECODER_FIXTURES)('%s: saved with saveHfLlama and reloaded, logits are identical (biases and fused projections kept)', async (name) => {
+  const { model } = await loadHfLlama(fixtureDir(name), { tokenizer: null });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `resave-${name}-`));
+  try {
+    await saveHfLlama(model, dir);
+    const again = await loadHfLlama(dir, { tokenizer: null });
+    expect(again.config).toEqual(model.config);
+    const ids = tf.tensor2d([[5, 9, 17, 33, 2, 64, 100]], undefined, 'int32');
+    const a = await model.logits({ inputIds: ids }).data();
+    const b = await again.model.logits({ inputIds: ids }).data();
+    expect(Array.from(b)).toEqual(Array.from(a));
+    again.model.dispose();
+    ids.dispose();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+    model.dispose();
+  }
 });
