@@ -246,9 +246,9 @@ def make_all(out_dir):
     # ModernBERT-base style: global/local attention (every 2nd layer global, local window 4 < T), separate rope
     # thetas, fused Wqkv, GeGLU Wi, bias-free LayerNorms, final_norm, head + classifier (mean pooling; cls too).
     mb = ModernBertConfig(
-        vocab_size=VOCAB, hidden_size=64, num_hidden_layers=3, num_attention_heads=4, intermediate_size=96, max_position_embeddings=64,
+        vocab_size=MB_VOCAB, hidden_size=64, num_hidden_layers=3, num_attention_heads=4, intermediate_size=96, max_position_embeddings=64,
         global_attn_every_n_layers=2, local_attention=4, global_rope_theta=160000.0, local_rope_theta=10000.0, classifier_pooling="mean",
-        num_labels=3, pad_token_id=0, bos_token_id=1, eos_token_id=2, cls_token_id=1, sep_token_id=2, norm_eps=1e-5,
+        num_labels=3, pad_token_id=3, bos_token_id=1, eos_token_id=2, cls_token_id=1, sep_token_id=2, norm_eps=1e-5,
     )
 
     def cls_pooling(model, ids, mask, kw):
@@ -260,7 +260,32 @@ def make_all(out_dir):
 
     # float32: in float64 transformers' eager softmax (forced to float32) turns the float64 mask minimum into -inf,
     # so a padded row whose whole local window is padding becomes NaN and spreads through the global layers.
-    write_encoder(out_dir, "modernbert", ModernBertForSequenceClassification, mb, ["Wqkv", "attn.Wo"], 51, extra=cls_pooling, dtype=torch.float32)
+    d = write_encoder(out_dir, "modernbert", ModernBertForSequenceClassification, mb, ["Wqkv", "attn.Wo"], 51, extra=cls_pooling, dtype=torch.float32)
+    write_modernbert_tokenizer(d)
+
+
+MB_VOCAB = 300
+
+
+def write_modernbert_tokenizer(d):
+    """A tiny byte-level BPE shaped like ModernBERT-base's tokenizer.json (BERT-style specials, [CLS] $A [SEP])."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, trainers
+
+    tok = Tokenizer(models.BPE())
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tok.decoder = decoders.ByteLevel()
+    specials = ["[UNK]", "[CLS]", "[SEP]", "[PAD]", "[MASK]"]
+    trainer = trainers.BpeTrainer(vocab_size=MB_VOCAB, special_tokens=specials, initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
+    corpus = ["The cat sat on the mat.", "A good movie, not a bad one!", "It was the best of times.", "Is Paris the capital of France?"] * 4
+    tok.train_from_iterator(corpus, trainer)
+    tok.post_processor = processors.TemplateProcessing(
+        single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B [SEP]", special_tokens=[("[CLS]", tok.token_to_id("[CLS]")), ("[SEP]", tok.token_to_id("[SEP]"))]
+    )
+    fast = transformers.PreTrainedTokenizerFast(tokenizer_object=tok, unk_token="[UNK]", cls_token="[CLS]", sep_token="[SEP]", pad_token="[PAD]", mask_token="[MASK]")
+    fast.save_pretrained(d)
+    sentences = ["The cat sat on the mat.", "Was it a good movie?", "Ünïcode and émoji 🐟 too"]
+    with open(os.path.join(d, "tokens.json"), "w") as f:
+        json.dump({"sentences": sentences, "ids": [fast(s)["input_ids"] for s in sentences]}, f)
 
 
 def make_big(out_dir):

@@ -119,7 +119,7 @@ describe('config and tokenizer errors', () => {
     await expectError(loadBertTokenizer(dir), { file: dir, message: /no tokenizer.json or vocab.txt/ });
     fs.writeFileSync(path.join(dir, 'vocab.txt'), vocab(10).replace('[CLS]', 'cls'));
     await expectError(loadBertTokenizer(dir), { file: path.join(dir, 'vocab.txt'), option: 'cls_token' });
-    fs.writeFileSync(path.join(dir, 'tokenizer.json'), JSON.stringify({ model: { type: 'BPE', vocab: {}, merges: [] } }));
+    fs.writeFileSync(path.join(dir, 'tokenizer.json'), JSON.stringify({ model: { type: 'Unigram', vocab: {}, merges: [] } }));
     await expectError(loadBertTokenizer(dir), { file: path.join(dir, 'tokenizer.json'), option: 'model.type' });
   });
 });

@@ -106,6 +106,10 @@ export async function loadHfModernBert(dir: string, options: LoadHfModernBertOpt
   if ((options.tokenizer ?? true) && existsSync(path.join(dir, 'tokenizer.json'))) {
     try {
       tokenizer = await loadBertTokenizer(dir);
+      // The embedding may be padded beyond the tokenizer (ModernBERT-base: 50368 rows), never the other way round.
+      if (tokenizer.vocabSize > config.vocab_size) {
+        throw new FishTuningError(`the tokenizer has ${tokenizer.vocabSize} tokens but vocab_size is ${config.vocab_size}`, { file: path.join(dir, 'tokenizer.json'), option: 'vocab_size' });
+      }
     } catch (e) {
       model.dispose();
       throw e;
