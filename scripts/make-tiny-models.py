@@ -19,6 +19,7 @@ cheap (BERT), and `reference.safetensors` with:
   `base_model.model.<module>.lora_A.weight` / `lora_B.weight` values and `grad.<same name>` = d mean(per_example_loss)
   / d tensor.
 - Family extras: `long.*` for phi3 (a row longer than original_max_position_embeddings: long RoPE factors),
+  `prefix.*` for phi3 (random per-layer keys/values passed as past_key_values, with the sliding window reaching them),
   `cls.logits` for modernbert (classifier_pooling cls on the same weights), `reg.*` for encoders (a regression head).
 
 The forward passes run in float64 on the float32 weights, so the references carry no float32 rounding (ModernBERT
@@ -97,7 +98,7 @@ def save_reference(out_dir, tensors):
     save_file(clean, os.path.join(out_dir, "reference.safetensors"), metadata={"transformers": transformers.__version__, "peft": peft.__version__, "torch": torch.__version__})
 
 
-def write_decoder(out_dir, name, cls, config, lora_targets, seed, shard=None, long_len=None):
+def write_decoder(out_dir, name, cls, config, lora_targets, seed, shard=None, long_len=None, prefix_len=None):
     d = os.path.join(out_dir, name)
     shutil.rmtree(d, ignore_errors=True)
     torch.manual_seed(seed)
@@ -127,6 +128,23 @@ def write_decoder(out_dir, name, cls, config, lora_targets, seed, shard=None, lo
         with torch.no_grad():
             ref["long.logits"] = model(input_ids=lids, attention_mask=lmask).logits
         ref["long.input_ids"] = lids
+    if prefix_len:
+        # Random keys/values handed over as past_key_values (how PEFT passes a prefix): queries sit at positions
+        # prefix_len…, prefix keys are not rotated, and a sliding window counts them as positions 0…prefix_len-1.
+        from transformers import DynamicCache
+
+        g = torch.Generator().manual_seed(seed + 6)
+        cache = DynamicCache()
+        hd = getattr(config, "head_dim", None) or config.hidden_size // config.num_attention_heads
+        for i in range(config.num_hidden_layers):
+            k = 0.5 * torch.randn(1, config.num_key_value_heads, prefix_len, hd, generator=g, dtype=torch.float64)
+            v = 0.5 * torch.randn(1, config.num_key_value_heads, prefix_len, hd, generator=g, dtype=torch.float64)
+            ref[f"prefix.key.{i}"] = k
+            ref[f"prefix.value.{i}"] = v
+            cache.update(k.expand(ids.shape[0], -1, -1, -1).contiguous(), v.expand(ids.shape[0], -1, -1, -1).contiguous(), i)
+        full_mask = torch.cat([torch.ones(ids.shape[0], prefix_len, dtype=mask.dtype), mask], 1)
+        with torch.no_grad():
+            ref["prefix.logits"] = model(input_ids=ids, attention_mask=full_mask, past_key_values=cache).logits
     ref.update(lora_reference(model, lora_targets, lambda m: decoder_per_example_loss(m(input_ids=ids, attention_mask=mask).logits, ids, mask), seed + 3))
     save_reference(d, ref)
     return d
@@ -229,7 +247,7 @@ def make_all(out_dir):
         partial_rotary_factor=0.75, max_position_embeddings=64, original_max_position_embeddings=16, sliding_window=10,
         rope_scaling={"type": "longrope", "short_factor": [1.0 + 0.1 * i for i in range(rot)], "long_factor": [1.5 + 0.7 * i for i in range(rot)]},
     )
-    write_decoder(out_dir, "phi3", Phi3ForCausalLM, phi, ["qkv_proj", "o_proj"], 31, long_len=24)
+    write_decoder(out_dir, "phi3", Phi3ForCausalLM, phi, ["qkv_proj", "o_proj"], 31, long_len=24, prefix_len=3)
 
     # BERT-base-cased style: cased WordPiece (do_lower_case false), token types, classification + regression heads.
     bert = BertConfig(vocab_size=VOCAB, hidden_size=64, num_hidden_layers=2, num_attention_heads=4, intermediate_size=96, max_position_embeddings=64, num_labels=3, pad_token_id=0)

@@ -102,3 +102,22 @@ test.each(DECODER_FIXTURES)('%s: saved with saveHfLlama and reloaded, logits are
     model.dispose();
   }
 });
+
+test('phi3: an attention prefix passed as past key/values, with the sliding window reaching into it, matches transformers', async () => {
+  const ref = await reference('phi3');
+  const { model, config } = await loadHfLlama(fixtureDir('phi3'), { tokenizer: null });
+  const inputIds = refTensor(ref, 'input_ids', 'int32') as tf.Tensor2D;
+  const attentionMask = refTensor(ref, 'attention_mask', 'int32') as tf.Tensor2D;
+  const b = inputIds.shape[0];
+  const keys = Array.from({ length: config.numHiddenLayers }, (_, i) => refTensor(ref, `prefix.key.${i}`));
+  const values = Array.from({ length: config.numHiddenLayers }, (_, i) => refTensor(ref, `prefix.value.${i}`));
+  const l = keys[0].shape[2];
+  expect(l + inputIds.shape[1]).toBeGreaterThan(config.slidingWindow!);
+  model.prefix = { length: l, prefixFor: (i) => ({ key: tf.tile(keys[i], [b, 1, 1, 1]), value: tf.tile(values[i], [b, 1, 1, 1]) }) };
+  const logits = model.logits({ inputIds, attentionMask });
+  const mask = ref.get('attention_mask')!.data;
+  expect(relativeError(realPositions((await logits.data()) as Float32Array, mask, config.vocabSize), realPositions(ref.get('prefix.logits')!.data as Float32Array, mask, config.vocabSize))).toBeLessThan(1e-4);
+  model.prefix = null;
+  tf.dispose([inputIds, attentionMask, logits, ...keys, ...values]);
+  model.dispose();
+});
