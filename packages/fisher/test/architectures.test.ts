@@ -2,14 +2,14 @@
  * Every PEFT method on every architecture of the paper (the transformers fixtures of
  * packages/models/test/fixtures: llama3, qwen2, phi3, bert, modernbert): inject, perturb off the init,
  * vectorised Fisher = per-sample loop, every score non-zero somewhere, tensors flat, and the model's
- * logits back to the original after the adapter is disposed. Fused modules (phi3 `qkv_proj`/`gate_up_proj`,
- * modernbert `Wqkv`/`Wi`) are targeted whole, as PEFT does.
+ * logits back to the original after the adapter is disposed. Targets are the model-family table's defaults
+ * (fused phi3 `qkv_proj` and modernbert `Wqkv` targeted whole, as PEFT does).
  */
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng, type PeftAdapter, type PeftTargetModel, type Tuner } from '@fish-tuning/core';
+import { Rng, type Example, type PeftAdapter, type PeftTargetModel, type Tuner } from '@fish-tuning/core';
 import { loadPretrained } from '@fish-tuning/models';
 import { loraTuner } from '@fish-tuning/lora';
 import { doraTuner } from '@fish-tuning/dora';
@@ -18,30 +18,21 @@ import { prefixTuner } from '@fish-tuning/prefix';
 import { adapterTuner } from '@fish-tuning/adapter';
 import { unipeltTuner } from '@fish-tuning/unipelt';
 import { expectAllClose } from '@fish-tuning/test-utils';
-import { computeFisher, exampleData, type TokenizedExample } from '../src/index.js';
+import { computeFisher, exampleData } from '../src/index.js';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'models', 'test', 'fixtures');
 
-/** Per architecture: attention targets for LoRA/DoRA, (IA)^3's targets, the adapter's module outputs. */
-const TARGETS: Record<string, { attn: string[]; ia3: { target_modules: string[]; feedforward_modules: string[] }; adapter: string[] }> = {
-  llama: { attn: ['q_proj', 'v_proj'], ia3: { target_modules: ['k_proj', 'v_proj', 'down_proj'], feedforward_modules: ['down_proj'] }, adapter: ['self_attn.o_proj', 'mlp.down_proj'] },
-  qwen2: { attn: ['q_proj', 'v_proj'], ia3: { target_modules: ['k_proj', 'v_proj', 'down_proj'], feedforward_modules: ['down_proj'] }, adapter: ['self_attn.o_proj', 'mlp.down_proj'] },
-  phi3: { attn: ['qkv_proj'], ia3: { target_modules: ['qkv_proj', 'down_proj'], feedforward_modules: ['down_proj'] }, adapter: ['self_attn.o_proj', 'mlp.down_proj'] },
-  bert: { attn: ['query', 'value'], ia3: { target_modules: ['key', 'value', 'intermediate.dense'], feedforward_modules: ['intermediate.dense'] }, adapter: ['attention.output.dense'] },
-  modernbert: { attn: ['Wqkv'], ia3: { target_modules: ['Wqkv', 'mlp.Wo'], feedforward_modules: ['mlp.Wo'] }, adapter: ['attn.Wo', 'mlp.Wo'] },
-};
+const ARCHITECTURES = ['llama', 'qwen2', 'phi3', 'bert', 'modernbert'];
 
-function methods(arch: string): Array<[string, Tuner<any, any>, Record<string, unknown>]> {
-  const t = TARGETS[arch];
-  return [
-    ['lora', loraTuner, { r: 2, lora_alpha: 4, target_modules: t.attn }],
-    ['dora', doraTuner, { r: 2, lora_alpha: 4, target_modules: t.attn }],
-    ['ia3', ia3Tuner, t.ia3],
-    ['prefix', prefixTuner, { num_virtual_tokens: 3 }],
-    ['adapter', adapterTuner, { reduction_factor: 16, target_modules: t.adapter }],
-    ['unipelt', unipeltTuner, { lora: { r: 2, target_modules: t.attn }, adapter: { target_modules: t.adapter.slice(-1) }, prefix: { num_virtual_tokens: 2 } }],
-  ];
-}
+/** Each method with the model-family table's default targets (core/src/model-families.ts), small sizes. */
+const METHODS: Array<[string, Tuner<any, any>, Record<string, unknown>]> = [
+  ['lora', loraTuner, { r: 2, lora_alpha: 4 }],
+  ['dora', doraTuner, { r: 2, lora_alpha: 4 }],
+  ['ia3', ia3Tuner, {}],
+  ['prefix', prefixTuner, { num_virtual_tokens: 3 }],
+  ['adapter', adapterTuner, { reduction_factor: 16 }],
+  ['unipelt', unipeltTuner, { lora: { r: 2 }, prefix: { num_virtual_tokens: 2 } }],
+];
 
 function perturb(adapter: PeftAdapter, seed: number): void {
   adapter.trainableParameters().forEach((p, i) => {
@@ -55,7 +46,7 @@ function perturb(adapter: PeftAdapter, seed: number): void {
  * Rows of different lengths, so that the vectorised chunks are padded and the loop is not — except for
  * UniPELT, whose gates average over the whole padded sequence as AdapterHub's do (padding changes them).
  */
-function examples(model: PeftTargetModel, method: string): TokenizedExample[] {
+function examples(model: PeftTargetModel, method: string): Example[] {
   const rng = new Rng(5);
   return (method === 'unipelt' ? [8, 8, 8, 8] : [9, 6, 8, 5]).map((n, i) => {
     const ids = Array.from({ length: n }, () => 5 + rng.int(100));
@@ -63,8 +54,8 @@ function examples(model: PeftTargetModel, method: string): TokenizedExample[] {
   });
 }
 
-describe.each(Object.keys(TARGETS))('%s', (arch) => {
-  test.each(methods(arch).map((m) => [m[0], m] as const))('%s: Fisher vectorised = loop, non-zero, model restored', async (name, [, tuner, options]) => {
+describe.each(ARCHITECTURES)('%s', (arch) => {
+  test.each(METHODS.map((m) => [m[0], m] as const))('%s: Fisher vectorised = loop, non-zero, model restored', async (name, [, tuner, options]) => {
     const { model } = await loadPretrained(path.join(FIXTURES, arch), { tokenizer: false });
     const data = exampleData(examples(model, name), { task: model.task });
     const probe = data.batch([0, 1]);

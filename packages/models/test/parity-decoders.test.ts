@@ -111,7 +111,7 @@ test('phi3: an attention prefix passed as past key/values, with the sliding wind
   const b = inputIds.shape[0];
   const keys = Array.from({ length: config.numHiddenLayers }, (_, i) => refTensor(ref, `prefix.key.${i}`));
   const values = Array.from({ length: config.numHiddenLayers }, (_, i) => refTensor(ref, `prefix.value.${i}`));
-  const l = keys[0].shape[2];
+  const l = keys[0].shape[2] as number;
   expect(l + inputIds.shape[1]).toBeGreaterThan(config.slidingWindow!);
   model.prefix = { length: l, prefixFor: (i) => ({ key: tf.tile(keys[i], [b, 1, 1, 1]), value: tf.tile(values[i], [b, 1, 1, 1]) }) };
   const logits = model.logits({ inputIds, attentionMask });

@@ -42,7 +42,6 @@ export class ModernBertModel extends Module {
 }
 
 export class ModernBertForSequenceClassification extends Module implements PeftTargetModel {
-  readonly family = 'bert' as const;
   readonly modelType = 'modernbert';
   readonly task: 'classification' | 'regression';
   readonly dims: ModelDims;
