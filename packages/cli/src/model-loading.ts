@@ -1,13 +1,11 @@
 /**
- * Loading the model a command works on: a llama2.c file or directory, or a Hugging Face directory
- * (config.json's model_type decides: 'bert' → a BERT classifier, otherwise a Llama-family decoder).
+ * Loading the model a command works on: a llama2.c file or directory, or a Hugging Face directory whose
+ * config.json `model_type` picks the architecture (bert, modernbert, llama, qwen2, phi3 — models'
+ * loadPretrained; any other type is refused with the supported list).
  * @module
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { FishTuningError, type PeftTargetModel, type TextTokenizer } from '@fish-tuning/core';
-import { readJsonFile } from '@fish-tuning/core/node';
-import { loadHfBert, loadLlamaModel } from '@fish-tuning/models';
+import { loadPretrained } from '@fish-tuning/models';
 
 export interface LoadedTarget {
   model: PeftTargetModel;
@@ -15,14 +13,8 @@ export interface LoadedTarget {
 }
 
 export async function loadTargetModel(source: string, options: { seed: number; numLabels?: number; tokenizer?: boolean }): Promise<LoadedTarget> {
-  const wantTokenizer = options.tokenizer ?? false;
-  const configFile = path.join(source, 'config.json');
-  if (fs.existsSync(configFile) && (await readJsonFile<{ model_type?: string }>(configFile)).model_type === 'bert') {
-    const { model, tokenizer } = await loadHfBert(source, { tokenizer: wantTokenizer, seed: options.seed, ...(options.numLabels ? { numLabels: options.numLabels } : {}) });
-    return { model, tokenizer: (tokenizer as unknown as TextTokenizer | null) ?? null };
-  }
-  const { model, tokenizer } = await loadLlamaModel(source, wantTokenizer ? {} : { tokenizer: null });
-  return { model, tokenizer: (tokenizer as TextTokenizer | null) ?? null };
+  const { model, tokenizer } = await loadPretrained(source, { tokenizer: options.tokenizer ?? false, seed: options.seed, ...(options.numLabels ? { numLabels: options.numLabels } : {}) });
+  return { model, tokenizer };
 }
 
 /** Like loadTargetModel, but a missing tokenizer is an error naming --model. */

@@ -6,4 +6,4 @@ export * from './modernbert/index.js';
 export { loadPretrained, modelTypeOf, SUPPORTED_MODEL_TYPES, type LoadPretrainedOptions, type LoadedPretrained } from './load.js';
 export { CheckpointReader, takeAll, type IgnoreRule } from './checkpoint/reader.js';
 export { ConfigFields } from './checkpoint/config-fields.js';
-export { modelInventory, type ModelInventory } from './inventory.js';
+export { modelInventory, acceptsTokenTypes, maxPositionsOf, numLabelsOf, type ModelInventory } from './inventory.js';

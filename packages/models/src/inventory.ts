@@ -9,6 +9,8 @@ import { Embedding as BertEmbedding, LayerNorm } from './bert/primitives.js';
 import { Embedding } from './llama/embedding.js';
 import { LlamaRMSNorm } from './llama/rms-norm.js';
 import { LlamaForCausalLM } from './llama/model.js';
+import { BertForSequenceClassification } from './bert/sequence-classification.js';
+import { ModernBertForSequenceClassification } from './modernbert/model.js';
 
 export interface ModelInventory {
   modelType: string;
@@ -52,4 +54,23 @@ export function modelInventory(model: PeftTargetModel): ModelInventory {
     headParameters: head.reduce((n, p) => n + p.variable.size, 0),
     targetable,
   };
+}
+
+/** Whether the model takes BERT segment ids (token_type_ids): BERT does, ModernBERT and the decoders do not. */
+export function acceptsTokenTypes(model: PeftTargetModel): boolean {
+  return model instanceof BertForSequenceClassification;
+}
+
+/** The longest sequence the model accepts (max_position_embeddings), or null when unknown. */
+export function maxPositionsOf(model: PeftTargetModel): number | null {
+  if (model instanceof LlamaForCausalLM) return model.config.maxPositionEmbeddings;
+  if (model instanceof BertForSequenceClassification) return model.bert.config.max_position_embeddings;
+  if (model instanceof ModernBertForSequenceClassification) return model.config.max_position_embeddings;
+  return null;
+}
+
+/** Classifier outputs of an encoder (1 for regression), or null for a decoder. */
+export function numLabelsOf(model: PeftTargetModel): number | null {
+  if (model instanceof BertForSequenceClassification || model instanceof ModernBertForSequenceClassification) return model.numLabels;
+  return null;
 }
