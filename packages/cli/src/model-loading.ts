@@ -10,19 +10,21 @@ import { loadPretrained } from '@fish-tuning/models';
 export interface LoadedTarget {
   model: PeftTargetModel;
   tokenizer: TextTokenizer | null;
+  /** Encoder head tensors initialised from the seed because the checkpoint had none of this size. */
+  initialised?: string[];
 }
 
 export async function loadTargetModel(source: string, options: { seed: number; numLabels?: number; tokenizer?: boolean }): Promise<LoadedTarget> {
-  const { model, tokenizer } = await loadPretrained(source, { tokenizer: options.tokenizer ?? false, seed: options.seed, ...(options.numLabels ? { numLabels: options.numLabels } : {}) });
-  return { model, tokenizer };
+  const { model, tokenizer, initialised } = await loadPretrained(source, { tokenizer: options.tokenizer ?? false, seed: options.seed, ...(options.numLabels ? { numLabels: options.numLabels } : {}) });
+  return { model, tokenizer, initialised };
 }
 
 /** Like loadTargetModel, but a missing tokenizer is an error naming --model. */
-export async function loadModelWithTokenizer(source: string, options: { seed: number; numLabels?: number }): Promise<{ model: PeftTargetModel; tokenizer: TextTokenizer }> {
-  const { model, tokenizer } = await loadTargetModel(source, { ...options, tokenizer: true });
+export async function loadModelWithTokenizer(source: string, options: { seed: number; numLabels?: number }): Promise<{ model: PeftTargetModel; tokenizer: TextTokenizer; initialised?: string[] }> {
+  const { model, tokenizer, initialised } = await loadTargetModel(source, { ...options, tokenizer: true });
   if (!tokenizer) {
     model.dispose();
     throw new FishTuningError('no tokenizer next to the model (tokenizer.json, vocab.txt or a llama2.c tokenizer .bin); this needs one', { file: source, option: '--model' });
   }
-  return { model, tokenizer };
+  return { model, tokenizer, initialised };
 }

@@ -46,6 +46,7 @@ describe.each(['bert', 'modernbert'])('fish-tune eval --model fixtures/%s', (nam
     expect(r.err).toBe('');
     const rep = JSON.parse(r.out);
     expect(rep.examples).toBe(n);
+    expect(rep.head).toBe('checkpoint');
     expect(Math.abs(rep.mean_loss - loss) / loss).toBeLessThan(1e-4);
     const k = logits.length / n;
     const argmax = Array.from({ length: n }, (_, i) => Array.from(logits.slice(i * k, (i + 1) * k)).reduce((best, v, j, a) => (v > a[best] ? j : best), 0));
@@ -62,6 +63,8 @@ describe.skipIf(!hasShared('data', 'sst2') || !hasShared('data', 'mrpc'))('GLUE 
     expect(r.err).toBe('');
     const rep = JSON.parse(r.out);
     expect(rep).toMatchObject({ task: `glue/${task}`, split: 'validation', examples: 12 });
+    // The fixtures' classifiers have 3 outputs; a 2-class task gets a fresh head, and the report says so.
+    expect(rep.head).toMatch(/^random \(seed 0\)/);
     const rows = await loadGlue({ task: glueTask(task), split: 'validation', dataDir: sharedPath('data'), limit: 12 });
     const want = glueMetric(task, rep.predictions, rows.map((x) => x.label));
     expect(rep.score).toBeCloseTo(want.score, 12);
@@ -83,7 +86,7 @@ describe.skipIf(!hasShared('data', 'sst2') || !hasShared('data', 'mrpc'))('GLUE 
 });
 
 describe('fish-tune eval encoder errors name the file, line or flag', () => {
-  const write = (rows: unknown[]) => {
+  const write = (rows: readonly unknown[]) => {
     const file = path.join(tmp, `bad-${Math.random().toString(36).slice(2)}.jsonl`);
     fs.writeFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n'));
     return file;
@@ -94,7 +97,7 @@ describe('fish-tune eval encoder errors name the file, line or flag', () => {
     ['bert', [{ input_ids: [2, 5, 3], label: 1, attention_mask: [1, 2, 1] }], /attention_mask values must be 0 or 1/],
     ['modernbert', [{ input_ids: [1, 5, 2], label: 1, token_type_ids: [0, 0, 0] }], /token_type_ids given, but modernbert has no token types/],
   ] as const)('%s: %j', async (name, rows, message) => {
-    const file = write(rows as unknown[]);
+    const file = write(rows as unknown as unknown[]);
     const r = await cli(['eval', '--model', path.join(FIXTURES, name), '--data', file]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(message);

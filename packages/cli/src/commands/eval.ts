@@ -227,7 +227,7 @@ export function registerEval(program: Command, io: CliIO): void {
       // A GLUE task sizes the head (classes, or one output for STS-B); a saved adapter's head replaces it.
       const head = glue ? { numLabels: glue.numLabels } : {};
       const needsTokenizer = task ? task.needsTokenizer : !options.data;
-      const { model, tokenizer } = needsTokenizer ? await loadModelWithTokenizer(options.model, { seed: 0, ...head }) : await loadTargetModel(options.model, { seed: 0, ...head });
+      const { model, tokenizer, initialised = [] } = needsTokenizer ? await loadModelWithTokenizer(options.model, { seed: 0, ...head }) : await loadTargetModel(options.model, { seed: 0, ...head });
       let adapter: PeftAdapter | null = null;
       try {
         adapter = options.initAdapter ? await loadAdapterDir(model, options.initAdapter) : null;
@@ -244,7 +244,11 @@ export function registerEval(program: Command, io: CliIO): void {
             if (split !== 'train' && split !== 'validation') throw new FishTuningError(`expected train or validation (GLUE test splits are unlabeled), got '${split}'`, { option: '--split' });
             examples = await glueSplitExamples(glue, split as GlueSplit, model, tokenizer!, { ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(limit ? { limit } : {}) });
           } else throw new FishTuningError('task loss needs --data FILE.jsonl (rows with input_ids and label)', { option: '--data' });
-          result = { ...(await evalEncoder(model, examples, batchSize, options.task, glue)), ...(glue && !options.data ? { split: options.split ?? 'validation' } : {}) };
+          // Say where the classifier came from: a score of a freshly initialised head means nothing.
+          const saved = (adapter?.config as { modules_to_save?: unknown } | undefined)?.modules_to_save;
+          const fromAdapter = Array.isArray(saved) && saved.includes('classifier');
+          const headSource = fromAdapter ? 'adapter' : initialised.includes('classifier.weight') ? 'random (seed 0): the checkpoint has no classifier of this size' : 'checkpoint';
+          result = { ...(await evalEncoder(model, examples, batchSize, options.task, glue)), head: headSource, ...(glue && !options.data ? { split: options.split ?? 'validation' } : {}) };
         } else result = await task!.run({ model, tokenizer, options, io });
         const report = { model: options.model, adapter: options.initAdapter ?? null, ...result };
         if (options.json) io.out(`${JSON.stringify(report)}\n`);
