@@ -15,12 +15,13 @@ describe.skipIf(!have)('examples/classify (MiniLM + DoRA + FISH on an SST-2 slic
   it('trains 5% of the DoRA entries, beats the untrained head, and the saved adapter loads back to the same accuracy', async () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'classify-'));
     const r = await classify({ modelDir: MODEL, dataDir: DATA, outDir: out });
+    console.log(`classify: SST-2 accuracy ${r.before} untrained → ${r.accuracy} after ${r.losses.length} steps (reloaded ${r.reloadedAccuracy}); ${r.selected}/${r.candidates} DoRA entries; loss ${r.losses[0].toFixed(4)} → ${r.losses.at(-1)!.toFixed(4)}`);
     expect(r.selected).toBe(Math.round(0.05 * r.candidates));
-    expect(r.losses).toHaveLength(8);
+    expect(r.losses).toHaveLength(12);
     expect(r.reloadedAccuracy).toBe(r.accuracy);
     expect(r.accuracy).toBeGreaterThan(r.before);
     const files = await readAdapterDir(out);
     expect(files.config).toMatchObject({ peft_type: 'LORA', use_dora: true, init_lora_weights: 'pissa' });
     fs.rmSync(out, { recursive: true, force: true });
-  }, 240_000);
+  }, 600_000);
 });

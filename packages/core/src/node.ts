@@ -86,17 +86,33 @@ export async function readSafetensorsFile(file: string): Promise<{ tensors: Map<
  * Writes `bytes` to `file` atomically: a temporary sibling is written and fsynced, then renamed over
  * the target, so a crash leaves either the old file or the new one, never a torn one.
  */
+/** Errors that mean the disk (not the program) refused a write. */
+const DISK_FULL_CODES = new Set(['ENOSPC', 'EDQUOT', 'EFBIG', 'EROFS', 'EIO']);
+
+/** A disk error (ENOSPC, …) as a FishTuningError naming `file` (message `cannot write (CODE)…`); other errors unchanged. */
+export function writeError(e: unknown, file: string): unknown {
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  if (typeof code !== 'string' || !DISK_FULL_CODES.has(code)) return e;
+  return new FishTuningError(`cannot write (${code}${code === 'ENOSPC' ? ': no space left on the device' : ''})`, { file });
+}
+
 export async function writeFileAtomic(file: string, bytes: Uint8Array | string): Promise<void> {
   await fsp.mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  const handle = await fsp.open(tmp, 'w');
   try {
-    await handle.writeFile(bytes);
-    await handle.sync();
-  } finally {
-    await handle.close();
+    const handle = await fsp.open(tmp, 'w');
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fsp.rename(tmp, file);
+  } catch (e) {
+    // Leave the old file as it was and free what the partial write took.
+    await fsp.rm(tmp, { force: true }).catch(() => undefined);
+    throw writeError(e, file);
   }
-  await fsp.rename(tmp, file);
   // fsync the directory so the rename itself survives a power cut (best effort: not all platforms allow it).
   try {
     const dir = await fsp.open(path.dirname(file), 'r');

@@ -98,7 +98,7 @@ export function registerParams(program: Command, io: CliIO): void {
       const dims = { numLayers: shapes.numLayers, hiddenSize: 0, numHeads: 0, numKvHeads: 0, headDim: 0, intermediateSize: 0, vocabSize: 0 };
       const config = loraConfig(
         { r: int(options.rank, '--rank'), target_modules: options.targets?.split(',').map((s) => s.trim()), layers: options.layers, use_dora: options.method === 'dora' },
-        { family: shapes.family, task: shapes.family === 'bert' ? 'classification' : 'causal-lm', dims },
+        { modelType: shapes.family, task: shapes.family === 'bert' ? 'classification' : 'causal-lm', dims },
       );
       const report = countLoraParameters(shapes.base, shapes.head, config, config.r, { useDora: config.use_dora });
       const summary = {

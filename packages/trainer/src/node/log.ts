@@ -5,9 +5,13 @@
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import { writeError } from '@fish-tuning/core/node';
 
 export class JsonlLog {
-  private constructor(private readonly handle: fsp.FileHandle) {}
+  private constructor(
+    private readonly handle: fsp.FileHandle,
+    readonly file: string,
+  ) {}
 
   /** Opens `file` for appending; with `keepUpToStep` > 0, keeps only earlier records whose step ≤ it. */
   static async open(file: string, keepUpToStep: number): Promise<JsonlLog> {
@@ -28,12 +32,18 @@ export class JsonlLog {
         .map((line) => line + '\n')
         .join('');
     }
-    await fsp.writeFile(file, kept);
-    return new JsonlLog(await fsp.open(file, 'a'));
+    await fsp.writeFile(file, kept).catch((e: unknown) => {
+      throw writeError(e, file);
+    });
+    return new JsonlLog(await fsp.open(file, 'a'), file);
   }
 
   async append(record: unknown): Promise<void> {
-    await this.handle.appendFile(JSON.stringify(record) + '\n');
+    try {
+      await this.handle.appendFile(JSON.stringify(record) + '\n');
+    } catch (e) {
+      throw writeError(e, this.file);
+    }
   }
 
   async close(): Promise<void> {
