@@ -15,11 +15,12 @@ import { registerMask } from './commands/mask.js';
 import { registerTrain } from './commands/train.js';
 import { registerReproduce } from './commands/reproduce/command.js';
 import { registerDemo } from './commands/demo.js';
+import { registerInfo } from './commands/info.js';
 
 export type CommandRegistrar = (program: Command, io: CliIO) => void;
 
 /** Sub-commands in the order `--help` lists them. */
-const COMMANDS: CommandRegistrar[] = [registerDemo, registerGenerate, registerEval, registerFisher, registerMask, registerTrain, registerParams, registerReproduce];
+const COMMANDS: CommandRegistrar[] = [registerDemo, registerGenerate, registerEval, registerFisher, registerMask, registerTrain, registerParams, registerInfo, registerReproduce];
 
 export function buildProgram(io: CliIO = processIO): Command {
   const program = new Command('fish-tune')

@@ -100,3 +100,38 @@ registerModelFamily({
     unipelt_adapter: { target_modules: '.*\\.layer\\.\\d+\\.output\\.dense' },
   },
 });
+// Rows for the other architectures of the paper (packages/models implements them; names are transformers').
+// PEFT 0.17 has defaults for qwen2 only (LoRA q_proj/v_proj; (IA)^3 q_proj/v_proj/down_proj); phi3 and
+// modernbert have none there, so their defaults follow the fused modules: the whole qkv_proj / Wqkv, which
+// is how the paper's W_Q, W_K, W_V maps onto them (packages/models/README.md).
+registerModelFamily({
+  modelType: 'qwen2',
+  architecture: 'decoder',
+  targets: {
+    lora: { target_modules: ['q_proj', 'v_proj'] },
+    ia3: { target_modules: ['q_proj', 'v_proj', 'down_proj'], feedforward_modules: ['down_proj'], exclude_modules: null },
+    adapter: { target_modules: ['self_attn.o_proj', 'mlp.down_proj'] },
+    unipelt_adapter: { target_modules: ['mlp.down_proj'] },
+  },
+});
+registerModelFamily({
+  modelType: 'phi3',
+  architecture: 'decoder',
+  targets: {
+    lora: { target_modules: ['qkv_proj'] },
+    ia3: { target_modules: ['qkv_proj', 'down_proj'], feedforward_modules: ['down_proj'], exclude_modules: null },
+    adapter: { target_modules: ['self_attn.o_proj', 'mlp.down_proj'] },
+    unipelt_adapter: { target_modules: ['mlp.down_proj'] },
+  },
+});
+registerModelFamily({
+  modelType: 'modernbert',
+  architecture: 'encoder',
+  targets: {
+    lora: { target_modules: ['Wqkv'] },
+    // `mlp.Wo` (not `Wo`, which also matches attn.Wo by suffix): the feed-forward output, its input scaled.
+    ia3: { target_modules: ['Wqkv', 'mlp.Wo'], feedforward_modules: ['mlp.Wo'], exclude_modules: null },
+    adapter: { target_modules: ['attn.Wo', 'mlp.Wo'] },
+    unipelt_adapter: { target_modules: ['mlp.Wo'] },
+  },
+});

@@ -8,7 +8,7 @@ export default defineConfig({
   resolve: { conditions: ['@fish-tuning/source'] },
   ssr: { resolve: { conditions: ['@fish-tuning/source'] } },
   test: {
-    include: ['packages/models/bench/matmul-grad.ts'],
+    include: ['packages/models/bench/{matmul-grad,load-memory,parity-report}.ts'],
     testTimeout: 1_800_000,
     pool: 'forks',
     maxWorkers: 1,

@@ -4,18 +4,18 @@
  * Bundlers pick it through the `browser` export condition; the directory loaders/savers
  * (`loadLlama2c`, `loadHfLlama`, `loadHfBert`, `saveHfBert`, …) stay Node-only.
  */
-export { llamaConfig, headDimOf, toHfConfigJson, fromHfConfigJson, type LlamaConfig, type LlamaConfigInput } from './llama/config.js';
+export { llamaConfig, headDimOf, rotaryDimOf, toHfConfigJson, fromHfConfigJson, DECODER_MODEL_TYPES, type LlamaConfig, type LlamaConfigInput, type RopeScaling, type DecoderModelType } from './llama/config.js';
 export { LlamaForCausalLM, LlamaModel, type HiddenOptions } from './llama/model.js';
 export { LlamaDecoderLayer } from './llama/decoder-layer.js';
-export { LlamaAttention, type AttentionInputs } from './llama/attention.js';
-export { LlamaMLP } from './llama/mlp.js';
+export { LlamaAttention, Phi3Attention, attend, type AttentionInputs, type DecoderAttention } from './llama/attention.js';
+export { LlamaMLP, Phi3MLP, type DecoderMLP } from './llama/mlp.js';
 export { LlamaRMSNorm } from './llama/rms-norm.js';
 export { Embedding } from './llama/embedding.js';
 export { LlamaKvCache } from './llama/kv-cache.js';
-export { inverseFrequencies, ropeTables, applyRope } from './llama/rope.js';
+export { inverseFrequencies, llama3Frequencies, ropePlan, planTables, ropeTables, applyRope, type RopePlan } from './llama/rope.js';
 export { IGNORE_INDEX } from '@fish-tuning/core';
 export { causalLmPerExampleLoss, labelsFromInputs } from './llama/loss.js';
-export { hfWeightShapes, buildLlama, llamaStateDict } from './llama/weights.js';
+export { hfWeightShapes, buildLlama, llamaStateDict, shapeSource } from './llama/weights.js';
 export { createLlama } from './llama/create.js';
 export { parseLlama2c, permuteRope, llama2cModel, type Llama2cCheckpoint } from './llama/llama2c-parse.js';
 export { generate, generateIds, type GenerateOptions, type GenerateIdsOptions, type GenerateResult } from './llama/generate.js';
@@ -41,3 +41,10 @@ export {
   type BertTokenizer,
   type BertSpecialTokens,
 } from './bert/tokenizer/bert-tokenizer.js';
+
+export { modernBertConfig, isLocalLayer, type ModernBertConfig } from './modernbert/config.js';
+export { ModernBertEmbeddings, ModernBertAttention, ModernBertMLP, ModernBertEncoderLayer, ModernBertPredictionHead, type ModernBertAttentionInputs } from './modernbert/layers.js';
+export { ModernBertModel, ModernBertForSequenceClassification } from './modernbert/model.js';
+export { modernBertTensorShapes, buildModernBert } from './modernbert/build.js';
+export { createModernBert, createModernBertClassifier, truncatedNormal } from './modernbert/create.js';
+export { ConfigFields } from './checkpoint/config-fields.js';

@@ -83,7 +83,7 @@ describe('loadHfBert rejects checkpoints that do not match config.json', () => {
     const dir = tmpDir('bin');
     fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(TINY_CONFIG));
     fs.writeFileSync(path.join(dir, 'pytorch_model.bin'), 'x');
-    await expectError(loadHfBert(dir), { file: path.join(dir, 'model.safetensors'), message: /found pytorch_model.bin: only single-file safetensors/ });
+    await expectError(loadHfBert(dir), { file: path.join(dir, 'model.safetensors'), message: /found pytorch_model.bin: only safetensors checkpoints/ });
   });
 
   it('tokenizer vocabulary size differs from vocab_size', async () => {
@@ -119,7 +119,7 @@ describe('config and tokenizer errors', () => {
     await expectError(loadBertTokenizer(dir), { file: dir, message: /no tokenizer.json or vocab.txt/ });
     fs.writeFileSync(path.join(dir, 'vocab.txt'), vocab(10).replace('[CLS]', 'cls'));
     await expectError(loadBertTokenizer(dir), { file: path.join(dir, 'vocab.txt'), option: 'cls_token' });
-    fs.writeFileSync(path.join(dir, 'tokenizer.json'), JSON.stringify({ model: { type: 'BPE', vocab: {}, merges: [] } }));
+    fs.writeFileSync(path.join(dir, 'tokenizer.json'), JSON.stringify({ model: { type: 'Unigram', vocab: {}, merges: [] } }));
     await expectError(loadBertTokenizer(dir), { file: path.join(dir, 'tokenizer.json'), option: 'model.type' });
   });
 });

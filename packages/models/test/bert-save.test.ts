@@ -42,7 +42,7 @@ describe('saveHfBert', () => {
 
   it('reads LayerNorm gamma/beta names (TF-converted checkpoints) like weight/bias', async () => {
     const model = createBert(TINY_CONFIG, 4);
-    model.bert.encoder.layer[1].output.LayerNorm.bias.dispose();
+    model.bert.encoder.layer[1].output.LayerNorm.bias!.dispose();
     model.bert.encoder.layer[1].output.LayerNorm.bias = tf.fill([16], 0.7) as tf.Tensor1D;
     const dir = tmpDir('gamma');
     await saveHfBert(model, dir);
@@ -53,7 +53,7 @@ describe('saveHfBert', () => {
     expect(renamed.has('bert.encoder.layer.1.output.LayerNorm.beta')).toBe(true);
     await writeSafetensorsFile(file, renamed);
     const loaded = await loadHfBert(dir, { tokenizer: false });
-    expect(Array.from(loaded.model.bert.encoder.layer[1].output.LayerNorm.bias.dataSync())).toEqual(new Array(16).fill(Math.fround(0.7)));
+    expect(Array.from(loaded.model.bert.encoder.layer[1].output.LayerNorm.bias!.dataSync())).toEqual(new Array(16).fill(Math.fround(0.7)));
     loaded.model.dispose();
     model.dispose();
   });

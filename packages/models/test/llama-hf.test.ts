@@ -120,8 +120,8 @@ describe('HF layout errors name the file and the tensor or field', () => {
     await expectFishError(loadHfLlama(dir), file, 'model.layers.1.self_attn.q_proj.weight');
     fs.writeFileSync(configFile, JSON.stringify({ ...config, hidden_size: 12 }));
     await expectFishError(loadHfLlama(dir), file, 'model.embed_tokens.weight', '[16,8]', '[16,12]');
-    fs.writeFileSync(configFile, JSON.stringify({ ...config, hidden_size: 10 }));
-    await expectFishError(loadHfLlama(dir), configFile, "option 'hidden_size'", 'head dimension 5');
+    fs.writeFileSync(configFile, JSON.stringify({ ...config, hidden_size: 10, head_dim: undefined }));
+    await expectFishError(loadHfLlama(dir), configFile, "option 'hidden_size'", 'rotary dimension 5');
     fs.writeFileSync(configFile, JSON.stringify({ ...config, vocab_size: undefined }));
     const e = await expectFishError(loadHfLlama(dir), configFile, 'vocab_size');
     expect(e.option).toBe('vocab_size');

@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { Linear, Module, getSubmodule, namedModules, paramValue, type LinearLike, type PrefixSource } from '@fish-tuning/core';
 import { expectAllClose } from '@fish-tuning/test-utils';
-import { createLlama, generateIds } from '../src/index.js';
+import { createLlama, generateIds, type LlamaAttention } from '../src/index.js';
 
 const CONFIG = { vocabSize: 37, hiddenSize: 16, intermediateSize: 24, numHiddenLayers: 2, numAttentionHeads: 4, numKeyValueHeads: 2 };
 
@@ -37,7 +37,7 @@ describe('Llama model (random init)', () => {
     expect(m.headParameters()).toEqual([]);
     const again = createLlama(CONFIG, 5);
     const other = createLlama(CONFIG, 6);
-    const w = (x: typeof m) => Array.from((x.model.layers[0].self_attn.q_proj as Linear).kernel.dataSync());
+    const w = (x: typeof m) => Array.from(((x.model.layers[0].self_attn as LlamaAttention).q_proj as Linear).kernel.dataSync());
     expect(w(again)).toEqual(w(m));
     expect(w(other)).not.toEqual(w(m));
     const before = tf.memory().numTensors;
@@ -81,9 +81,10 @@ describe('Llama model (random init)', () => {
 
   test('gradients of perExampleLoss reach a trainable layer and match finite differences', () => {
     const m = createLlama(CONFIG, 2, 0.2);
-    const base = m.model.layers[1].self_attn.q_proj as Linear;
+    const attn = m.model.layers[1].self_attn as LlamaAttention;
+    const base = attn.q_proj as Linear;
     const delta = tf.variable(tf.zeros([16, 16]));
-    m.model.layers[1].self_attn.q_proj = new Delta(base, delta);
+    attn.q_proj = new Delta(base, delta);
     const batch = {
       inputIds: tf.tensor2d([[1, 5, 6, 7, 8], [1, 9, 10, 0, 0]], undefined, 'int32'),
       attentionMask: tf.tensor2d([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0]], undefined, 'int32'),

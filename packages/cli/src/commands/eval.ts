@@ -9,6 +9,11 @@
  *
  * Task `gsm8k`: greedy generation with a KV cache on a GSM8K split, the final number extracted from each
  * completion and compared with the reference (exact-match accuracy).
+ *
+ * Encoder classifiers (BERT, ModernBERT): `--data` rows `{input_ids, label, token_type_ids?, attention_mask?}`
+ * give `mean_loss` (mean per-example cross-entropy or squared error) and the predictions; `--task glue/<name>`
+ * adds the task's GLUE metric, and without `--data` tokenizes the task's `--split` (default validation) with
+ * the model's tokenizer (see eval-encoder.ts).
  * @module
  */
 import * as fs from 'node:fs';
@@ -21,6 +26,8 @@ import { selectBackend } from '../backend.js';
 import { positiveInt } from '../flags.js';
 import { loadModelWithTokenizer, loadTargetModel } from '../model-loading.js';
 import { loadAdapterDir } from '../adapter-loading.js';
+import { evalEncoder, glueSpecOf, glueSplitExamples, readEncoderRows } from './eval-encoder.js';
+import type { GlueSplit } from '@fish-tuning/datasets-glue';
 import { resolveDataDir } from '../data-dir.js';
 import type { CliIO } from '../io.js';
 
@@ -29,7 +36,7 @@ export interface EvalOptions {
   initAdapter?: string;
   data?: string;
   task: string;
-  split: string;
+  split?: string;
   dataDir?: string;
   batchSize: string;
   limit?: string;
@@ -84,7 +91,7 @@ export const TASKS: Record<string, EvalTask> = {
 /** GSM8K accuracy by greedy generation with a KV cache (the model must be a Llama-family decoder). */
 async function evalGsm8k({ model, tokenizer, options, io }: TaskContext): Promise<Record<string, unknown>> {
   if (!(model instanceof LlamaForCausalLM)) throw new FishTuningError('gsm8k generates text: it needs a causal LM (Llama-family) model', { option: '--task' });
-  const split = options.split as Gsm8kSplit;
+  const split = (options.split ?? 'test') as Gsm8kSplit;
   const limit = options.limit === undefined ? undefined : positiveInt(options.limit, '--limit');
   const maxNewTokens = positiveInt(options.maxNewTokens, '--max-new-tokens');
   const fewShot = Number(options.fewShot);
@@ -203,9 +210,9 @@ export function registerEval(program: Command, io: CliIO): void {
     .description('evaluate a model (optionally with a PEFT adapter): token loss on a data file, or GSM8K accuracy')
     .requiredOption('--model <path>', 'model: llama2.c file/dir or Hugging Face dir')
     .option('--init-adapter <dir>', 'PEFT adapter directory (adapter_config.json + adapter_model.safetensors), any method')
-    .option('--task <name>', `what to measure: ${Object.keys(TASKS).join(' | ')}`, 'loss')
-    .option('--data <file>', 'loss: JSONL rows with input_ids (and optional labels, attention_mask)')
-    .option('--split <name>', 'gsm8k: train | test', 'test')
+    .option('--task <name>', `what to measure: ${Object.keys(TASKS).join(' | ')} | glue/<name> (encoder classifiers: the task's metric)`, 'loss')
+    .option('--data <file>', 'loss: JSONL rows with input_ids (and optional labels, attention_mask); encoders: input_ids, label, token_type_ids?, attention_mask?')
+    .option('--split <name>', 'gsm8k: train | test (default test); glue/<name> without --data: train | validation (default validation)')
     .option('--data-dir <dir>', 'gsm8k: directory with train.jsonl/test.jsonl (default: $FISH_TUNING_DATA or ../shared/data)')
     .option('--batch-size <n>', 'loss: examples per forward pass', '8')
     .option('--limit <n>', 'evaluate only the first n rows/examples')
@@ -214,15 +221,38 @@ export function registerEval(program: Command, io: CliIO): void {
     .option('--json', 'print one JSON object')
     .action(async (options: EvalOptions, cmd: Command) => {
       await selectBackend(cmd.optsWithGlobals().backend);
-      const task = TASKS[options.task];
-      if (!task) throw new FishTuningError(`unknown task '${options.task}'; known: ${Object.keys(TASKS).join(', ')}`, { option: '--task' });
-      const { model, tokenizer } = task.needsTokenizer ? await loadModelWithTokenizer(options.model, { seed: 0 }) : await loadTargetModel(options.model, { seed: 0 });
+      const glue = glueSpecOf(options.task);
+      const task = glue ? null : Object.prototype.hasOwnProperty.call(TASKS, options.task) ? TASKS[options.task] : null;
+      if (!task && !glue) throw new FishTuningError(`unknown task '${options.task}'; known: ${Object.keys(TASKS).join(', ')}, glue/<name>`, { option: '--task' });
+      // A GLUE task sizes the head (classes, or one output for STS-B); a saved adapter's head replaces it.
+      const head = glue ? { numLabels: glue.numLabels } : {};
+      const needsTokenizer = task ? task.needsTokenizer : !options.data;
+      const { model, tokenizer, initialised = [] } = needsTokenizer ? await loadModelWithTokenizer(options.model, { seed: 0, ...head }) : await loadTargetModel(options.model, { seed: 0, ...head });
       let adapter: PeftAdapter | null = null;
       try {
         adapter = options.initAdapter ? await loadAdapterDir(model, options.initAdapter) : null;
-        const report = { model: options.model, adapter: options.initAdapter ?? null, ...(await task.run({ model, tokenizer, options, io })) };
+        const encoder = model.task === 'classification' || model.task === 'regression';
+        if (glue && !encoder) throw new FishTuningError(`${options.task} is evaluated on encoder classifiers (bert, modernbert); ${model.modelType} is a ${model.task} model (use --task loss with --data)`, { option: '--task' });
+        let result: Record<string, unknown>;
+        if (encoder && (glue || options.task === 'loss')) {
+          const limit = options.limit === undefined ? undefined : positiveInt(options.limit, '--limit');
+          const batchSize = positiveInt(options.batchSize, '--batch-size');
+          let examples;
+          if (options.data) examples = readEncoderRows(options.data, model, limit);
+          else if (glue) {
+            const split = options.split ?? 'validation';
+            if (split !== 'train' && split !== 'validation') throw new FishTuningError(`expected train or validation (GLUE test splits are unlabeled), got '${split}'`, { option: '--split' });
+            examples = await glueSplitExamples(glue, split as GlueSplit, model, tokenizer!, { ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(limit ? { limit } : {}) });
+          } else throw new FishTuningError('task loss needs --data FILE.jsonl (rows with input_ids and label)', { option: '--data' });
+          // Say where the classifier came from: a score of a freshly initialised head means nothing.
+          const saved = (adapter?.config as { modules_to_save?: unknown } | undefined)?.modules_to_save;
+          const fromAdapter = Array.isArray(saved) && saved.includes('classifier');
+          const headSource = fromAdapter ? 'adapter' : initialised.includes('classifier.weight') ? 'random (seed 0): the checkpoint has no classifier of this size' : 'checkpoint';
+          result = { ...(await evalEncoder(model, examples, batchSize, options.task, glue)), head: headSource, ...(glue && !options.data ? { split: options.split ?? 'validation' } : {}) };
+        } else result = await task!.run({ model, tokenizer, options, io });
+        const report = { model: options.model, adapter: options.initAdapter ?? null, ...result };
         if (options.json) io.out(`${JSON.stringify(report)}\n`);
-        else for (const [k, v] of Object.entries(report)) if (k !== 'results') io.out(`${k}: ${v}\n`);
+        else for (const [k, v] of Object.entries(report)) if (k !== 'results' && k !== 'predictions') io.out(`${k}: ${typeof v === 'object' && v !== null ? JSON.stringify(v) : v}\n`);
       } finally {
         adapter?.dispose();
         model.dispose();

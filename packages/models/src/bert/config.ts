@@ -61,6 +61,12 @@ function positiveInt(raw: Record<string, unknown>, key: keyof BertConfig, file?:
   return v;
 }
 
+function positiveNumber(raw: Record<string, unknown>, key: keyof BertConfig, file?: string): number {
+  const v = raw[key] ?? BERT_DEFAULTS[key];
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new FishTuningError(`${key} must be a number > 0, got ${JSON.stringify(v)}`, { file, option: key });
+  return v;
+}
+
 function probability(raw: Record<string, unknown>, key: keyof BertConfig, file?: string): number {
   const v = raw[key] ?? BERT_DEFAULTS[key];
   if (typeof v !== 'number' || !(v >= 0 && v < 1)) {
@@ -114,7 +120,7 @@ export function bertConfig(raw: Partial<BertConfig> | Record<string, unknown>, f
     attention_probs_dropout_prob: probability(r, 'attention_probs_dropout_prob', file),
     max_position_embeddings: positiveInt(r, 'max_position_embeddings', file),
     type_vocab_size: positiveInt(r, 'type_vocab_size', file),
-    initializer_range: typeof r.initializer_range === 'number' ? r.initializer_range : BERT_DEFAULTS.initializer_range,
+    initializer_range: positiveNumber(r, 'initializer_range', file),
     layer_norm_eps: eps,
     pad_token_id: typeof pad === 'number' ? pad : 0,
     classifier_dropout: classifierDropout as number | null,

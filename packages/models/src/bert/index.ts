@@ -22,3 +22,4 @@ export {
 } from './tokenizer/bert-tokenizer.js';
 export { loadBertTokenizer, type LoadBertTokenizerOptions } from './tokenizer/load.js';
 export { bertStateDict, saveHfBert, toHfBertConfigJson } from './save.js';
+export { BERT_IGNORED } from './load.js';

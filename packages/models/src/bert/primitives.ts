@@ -23,11 +23,14 @@ export class Embedding extends Module {
   }
 }
 
-/** LayerNorm over the last axis (HF `nn.LayerNorm`: biased variance, eps inside the square root). */
+/**
+ * LayerNorm over the last axis (HF `nn.LayerNorm`: biased variance, eps inside the square root); a null
+ * bias is `nn.LayerNorm(bias=False)` (ModernBERT's norm_bias false).
+ */
 export class LayerNorm extends Module {
   constructor(
     public weight: tf.Tensor1D,
-    public bias: tf.Tensor1D,
+    public bias: tf.Tensor1D | null,
     readonly eps: number,
   ) {
     super();
@@ -37,13 +40,14 @@ export class LayerNorm extends Module {
     return tf.tidy(() => {
       const { mean, variance } = tf.moments(x, -1, true);
       const normed = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, this.eps)));
-      return tf.add(tf.mul(normed, this.weight), this.bias);
+      const scaled = tf.mul(normed, this.weight);
+      return this.bias ? tf.add(scaled, this.bias) : scaled;
     });
   }
 
   dispose(): void {
     this.weight.dispose();
-    this.bias.dispose();
+    this.bias?.dispose();
   }
 }
 

@@ -28,7 +28,7 @@ export function bertStateDict(model: BertForSequenceClassification): Map<string,
         if (m.bias) out.set(`${modulePath}.bias`, tf.clone(m.bias));
       } else if (m instanceof LayerNorm) {
         out.set(`${modulePath}.weight`, tf.clone(m.weight));
-        out.set(`${modulePath}.bias`, tf.clone(m.bias));
+        if (m.bias) out.set(`${modulePath}.bias`, tf.clone(m.bias));
       } else if (m instanceof Embedding) {
         out.set(`${modulePath}.weight`, tf.clone(m.weight));
       } else {

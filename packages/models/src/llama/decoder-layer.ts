@@ -1,17 +1,17 @@
 /**
- * One pre-norm decoder block (LlamaDecoderLayer): x + attn(norm(x)), then + mlp(norm(x)).
+ * One pre-norm decoder block (LlamaDecoderLayer, also Qwen2's and Phi-3's): x + attn(norm(x)), then + mlp(norm(x)).
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Module } from '@fish-tuning/core';
-import type { LlamaAttention, AttentionInputs } from './attention.js';
-import type { LlamaMLP } from './mlp.js';
+import type { AttentionInputs, DecoderAttention } from './attention.js';
+import type { DecoderMLP } from './mlp.js';
 import type { LlamaRMSNorm } from './rms-norm.js';
 
 export class LlamaDecoderLayer extends Module {
   constructor(
-    public self_attn: LlamaAttention,
-    public mlp: LlamaMLP,
+    public self_attn: DecoderAttention,
+    public mlp: DecoderMLP,
     public input_layernorm: LlamaRMSNorm,
     public post_attention_layernorm: LlamaRMSNorm,
   ) {

@@ -54,7 +54,11 @@ function sample(logits: Float32Array, temperature: number, topP: number, rng: Rn
   return candidates[candidates.length - 1];
 }
 
-/** New token ids after `promptIds` (batch 1). The prompt must be non-empty (start it with BOS). */
+/**
+ * New token ids after `promptIds` (batch 1). The prompt must be non-empty (start it with BOS) and fit
+ * max_position_embeddings; generation ends at the model's context length like llama2.c's run.c does
+ * (fewer than maxNewTokens ids then come back).
+ */
 export async function generateIds(model: LlamaForCausalLM, promptIds: readonly number[], options: GenerateIdsOptions): Promise<number[]> {
   const { maxNewTokens, temperature = 0, topP = 1, seed = 0, stopIds = [], shouldStop } = options;
   if (promptIds.length === 0) throw new FishTuningError('promptIds is empty (start from the BOS id)', { option: 'promptIds' });
@@ -63,12 +67,17 @@ export async function generateIds(model: LlamaForCausalLM, promptIds: readonly n
   if (!(topP > 0 && topP <= 1)) throw new FishTuningError(`topP must be in (0, 1], got ${topP}`, { option: 'topP' });
   const vocab = model.config.vocabSize;
   for (const id of promptIds) if (!Number.isInteger(id) || id < 0 || id >= vocab) throw new FishTuningError(`prompt id ${id} is outside [0, ${vocab})`, { option: 'promptIds' });
+  const max = model.config.maxPositionEmbeddings;
+  if (promptIds.length > max) {
+    throw new FishTuningError(`the prompt has ${promptIds.length} tokens but max_position_embeddings is ${max}`, { option: 'promptIds' });
+  }
   const rng = new Rng(seed);
   const cache = model.newCache();
   const out: number[] = [];
   try {
     let input = [...promptIds];
     for (let step = 0; step < maxNewTokens; step++) {
+      if ((model.prefix?.length ?? 0) + cache.length + input.length > max) break;
       const logitsT = tf.tidy(() => model.nextTokenLogits(tf.tensor2d(input, [1, input.length], 'int32'), cache));
       const logits = (await logitsT.data()) as Float32Array;
       logitsT.dispose();

@@ -1,16 +1,18 @@
 /**
  * Hugging Face layout: `config.json` + `model.safetensors` (or shards listed by
- * `model.safetensors.index.json`) + `tokenizer.json`. Tensors are read one at a time from the
- * safetensors files; every missing or misshaped tensor is reported with its file and name.
+ * `model.safetensors.index.json`) + `tokenizer.json`, for model_type llama, qwen2 and phi3. Tensors are
+ * read one at a time through the shared {@link CheckpointReader}: every missing, misshaped or non-finite
+ * tensor is reported with its file and name, and so is every checkpoint tensor the model does not use.
  * @module
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { FishTuningError, toTensor, toWritable, type TextTokenizer } from '@fish-tuning/core';
-import { SafetensorsFile, readJsonFile, writeJsonFileAtomic, writeSafetensorsFile } from '@fish-tuning/core/node';
+import { readJsonFile, writeJsonFileAtomic, writeSafetensorsFile } from '@fish-tuning/core/node';
+import { CheckpointReader, takeAll, type IgnoreRule } from '../checkpoint/reader.js';
 import { fromHfConfigJson, toHfConfigJson, type LlamaConfig } from './config.js';
-import { buildLlama, hfWeightShapes, llamaStateDict } from './weights.js';
+import { buildLlama, hfWeightShapes, llamaStateDict, shapeSource } from './weights.js';
 import type { LlamaForCausalLM } from './model.js';
 import { HfTokenizer } from '../tokenizers/hf-tokenizer.js';
 import { Llama2cTokenizer } from '../tokenizers/llama2c-tokenizer.js';
@@ -19,16 +21,13 @@ import { findLlama2cFiles, loadLlama2c, loadLlama2cTokenizer, type LoadedLlama }
 
 const exists = (p: string) => fsp.stat(p).then(() => true, () => false);
 
-/** Tensor name → safetensors file, from a single file or a sharded index. */
-async function weightFiles(dir: string): Promise<Map<string, string> | string> {
-  const single = path.join(dir, 'model.safetensors');
-  if (await exists(single)) return single;
-  const indexFile = path.join(dir, 'model.safetensors.index.json');
-  if (!(await exists(indexFile))) throw new FishTuningError('neither model.safetensors nor model.safetensors.index.json found', { file: dir });
-  const index = await readJsonFile<{ weight_map?: Record<string, string> }>(indexFile);
-  if (!index.weight_map || typeof index.weight_map !== 'object') throw new FishTuningError("missing 'weight_map'", { file: indexFile, option: 'weight_map' });
-  return new Map(Object.entries(index.weight_map).map(([name, shard]) => [name, path.join(dir, shard)]));
-}
+/**
+ * Checkpoint tensors a decoder legitimately leaves unused. Everything else that the model does not take is
+ * an error naming the file and tensor.
+ */
+export const DECODER_IGNORED: readonly IgnoreRule[] = [
+  { pattern: /(^|\.)rotary_emb\.inv_freq$/, reason: 'RoPE frequency buffer saved by older transformers; recomputed from the config' },
+];
 
 /** Loads a tokenizer file: tokenizer.json (HF) or a llama2.c `.bin`; checks it fits the model's vocabulary. */
 export async function loadTokenizerFile(file: string, modelVocabSize?: number): Promise<TextTokenizer> {
@@ -52,30 +51,20 @@ async function findTokenizer(dir: string): Promise<string | null> {
   return bins.length ? path.join(dir, bins[0]) : null;
 }
 
-/** Loads an HF-layout Llama directory. */
+/** Loads an HF-layout decoder directory (model_type llama, qwen2 or phi3). */
 export async function loadHfLlama(dir: string, options: { tokenizer?: string | null } = {}): Promise<LoadedLlama> {
   const configFile = path.join(dir, 'config.json');
   const config: LlamaConfig = fromHfConfigJson(await readJsonFile(configFile), configFile);
-  const files = await weightFiles(dir);
-  const opened = new Map<string, SafetensorsFile>();
-  const open = async (file: string) => {
-    let f = opened.get(file);
-    if (!f) opened.set(file, (f = await SafetensorsFile.open(file)));
-    return f;
-  };
-  const tensors = new Map<string, tf.Tensor>();
+  const reader = await CheckpointReader.open(dir);
+  let tensors: Map<string, tf.Tensor>;
   try {
-    for (const [name, shape] of hfWeightShapes(config)) {
-      const file = typeof files === 'string' ? files : files.get(name);
-      if (!file) throw new FishTuningError('tensor is not listed in weight_map', { file: path.join(dir, 'model.safetensors.index.json'), tensor: name });
-      const decoded = await (await open(file)).read(name, shape);
-      tensors.set(name, toTensor(decoded, shape, { file, tensor: name }));
-    }
-  } catch (e) {
-    for (const t of tensors.values()) t.dispose();
-    throw e;
+    if (config.tieWordEmbeddings && reader.has('lm_head.weight')) await checkTiedHead(reader, config);
+    tensors = await takeAll(reader, hfWeightShapes(config), DECODER_IGNORED, `a ${config.modelType} with ${config.numHiddenLayers} layers (${configFile})`, {
+      why: (name) => `from ${shapeSource(name)} in ${configFile}`,
+      numLayers: config.numHiddenLayers,
+    });
   } finally {
-    for (const f of opened.values()) await f.close();
+    await reader.close();
   }
   const tokenizerFile = options.tokenizer ?? (await findTokenizer(dir));
   let tokenizer: TextTokenizer | null = null;
@@ -86,7 +75,23 @@ export async function loadHfLlama(dir: string, options: { tokenizer?: string | n
     throw e;
   }
   const model = buildLlama(config, (name) => tensors.get(name)!);
-  return { model, tokenizer, config, files: { model: typeof files === 'string' ? files : dir, tokenizer: tokenizerFile } };
+  return { model, tokenizer, config, files: { model: reader.dir, tokenizer: tokenizerFile } };
+}
+
+/** A tied model whose checkpoint also stores lm_head.weight: accepted only when it equals the embedding. */
+async function checkTiedHead(reader: CheckpointReader, c: LlamaConfig): Promise<void> {
+  const shape = [c.vocabSize, c.hiddenSize];
+  const head = await reader.take('lm_head.weight', shape);
+  const embed = await reader.take('model.embed_tokens.weight', shape);
+  const same = tf.tidy(() => tf.all(tf.equal(head, embed)).dataSync()[0] === 1);
+  head.dispose();
+  embed.dispose();
+  if (!same) {
+    throw new FishTuningError('tie_word_embeddings is true but lm_head.weight differs from model.embed_tokens.weight: config.json disagrees with the weights', {
+      file: reader.fileOf('lm_head.weight'),
+      tensor: 'lm_head.weight',
+    });
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 /**
- * LlamaForCausalLM with Hugging Face module paths: `{ model: { embed_tokens, layers, norm }, lm_head }`.
+ * LlamaForCausalLM with Hugging Face module paths: `{ model: { embed_tokens, layers, norm }, lm_head }`
+ * (also Qwen2ForCausalLM and Phi3ForCausalLM, whose paths are the same; `modelType` says which).
  * Implements PeftTargetModel (logits, per-example causal-LM loss, attention prefix) and incremental
  * decoding through a {@link LlamaKvCache}.
  * @module
@@ -23,7 +24,7 @@ import { headDimOf, type LlamaConfig } from './config.js';
 import { Embedding } from './embedding.js';
 import { LlamaRMSNorm } from './rms-norm.js';
 import type { LlamaDecoderLayer } from './decoder-layer.js';
-import { inverseFrequencies, ropeTables } from './rope.js';
+import { planTables, ropePlan, type RopePlan } from './rope.js';
 import { attentionMaskFor } from './mask.js';
 import { causalLmPerExampleLoss, labelsFromInputs } from './loss.js';
 import { LlamaKvCache } from './kv-cache.js';
@@ -49,10 +50,10 @@ export class LlamaModel extends Module {
 export class LlamaForCausalLM extends Module implements PeftTargetModel {
   readonly family = 'llama' as const;
   readonly task = 'causal-lm' as const;
-  readonly modelType = 'llama';
+  readonly modelType: string;
   // A private field, so that a PrefixSource that is itself a Module is not walked as a child.
   #prefix: PrefixSource | null = null;
-  readonly #invFreq: Float32Array;
+  readonly #rope: RopePlan;
 
   constructor(
     readonly config: LlamaConfig,
@@ -60,7 +61,8 @@ export class LlamaForCausalLM extends Module implements PeftTargetModel {
     public lm_head: LinearLike,
   ) {
     super();
-    this.#invFreq = inverseFrequencies(headDimOf(config), config.ropeTheta);
+    this.modelType = config.modelType;
+    this.#rope = ropePlan(config);
   }
 
   get prefix(): PrefixSource | null {
@@ -122,10 +124,13 @@ export class LlamaForCausalLM extends Module implements PeftTargetModel {
       // The prefix length is fixed by the first call of a cached generation (HF past_key_values semantics).
       if (cache && past === 0) cache.prefixLength = this.#prefix?.length ?? 0;
       const prefixLength: number = cache ? cache.prefixLength : (this.#prefix?.length ?? 0);
-      const { cos, sin } = ropeTables(prefixLength + past, t, this.#invFreq);
-      const mask = attentionMaskFor(b, t, past, prefixLength, attentionMask);
+      const total = prefixLength + past + t;
+      this.checkPositions(total, prefixLength, past, t);
+      const { cos, sin } = planTables(this.#rope, prefixLength + past, t, total);
+      const window = this.config.slidingWindow;
+      const mask = attentionMaskFor(b, t, past, prefixLength, attentionMask, window);
       // Layers outside a top-n prefix attend to the real tokens only.
-      const realOnlyMask = prefixLength > 0 ? attentionMaskFor(b, t, past, 0, attentionMask) : mask;
+      const realOnlyMask = prefixLength > 0 ? attentionMaskFor(b, t, past, 0, attentionMask, window) : mask;
       let h = x;
       for (let i = from; i < to; i++) {
         const prefix = this.layerPrefix(i, h, b, prefixLength, cache, ctx);
@@ -135,6 +140,17 @@ export class LlamaForCausalLM extends Module implements PeftTargetModel {
     });
     if (cache && to === this.config.numHiddenLayers) cache.length += t;
     return out;
+  }
+
+  /** Refuses passes longer than the model was built for (a clear error instead of a wasm crash or silent extrapolation). */
+  private checkPositions(total: number, prefixLength: number, past: number, t: number): void {
+    const max = this.config.maxPositionEmbeddings;
+    if (total > max) {
+      const parts = [prefixLength ? `prefix ${prefixLength}` : '', past ? `cached ${past}` : '', `${t} tokens`].filter(Boolean).join(' + ');
+      throw new FishTuningError(`a sequence of ${total} positions (${parts}) exceeds max_position_embeddings ${max}; truncate the rows (e.g. --max-length) or shorten the prefix`, {
+        option: 'max_position_embeddings',
+      });
+    }
   }
 
   /** Hidden states entering layer `upToLayer` (trainer's frozen-prefix cache; eval mode). */

@@ -138,7 +138,10 @@ function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => typeof v === 'string')) as Partial<T>;
 }
 
-/** BertTokenizer from a tokenizer.json (WordPiece model), run by @huggingface/tokenizers. */
+/**
+ * BertTokenizer from a tokenizer.json, run by @huggingface/tokenizers: a WordPiece model (BERT), or a
+ * byte-level BPE with BERT-style special tokens (ModernBERT's tokenizer.json).
+ */
 export class JsonBertTokenizer implements BertTokenizer {
   readonly source = 'tokenizer.json' as const;
   readonly clsId: number;
@@ -155,8 +158,8 @@ export class JsonBertTokenizer implements BertTokenizer {
     file?: string,
   ) {
     const model = tokenizerJson?.model;
-    if (!model || model.type !== 'WordPiece' || typeof model.vocab !== 'object') {
-      throw new FishTuningError(`expected a WordPiece model, got ${JSON.stringify(model?.type)}`, { file, option: 'model.type' });
+    if (!model || (model.type !== 'WordPiece' && model.type !== 'BPE') || typeof model.vocab !== 'object') {
+      throw new FishTuningError(`expected a WordPiece or BPE model, got ${JSON.stringify(model?.type)}`, { file, option: 'model.type' });
     }
     try {
       this.tokenizer = new Tokenizer(tokenizerJson, tokenizerConfig);
