@@ -1,0 +1,141 @@
+/**
+ * The story mode, DOM-free: stories260K (llama2.c `.bin` + `tok512.bin`) loaded from bytes, streaming greedy
+ * generation, the user's sentences as causal-LM examples, LoRA with PiSSA init on q_proj/v_proj, the FISH
+ * pipeline (pipeline.ts), what moved, and a logits probe for checking the download elsewhere.
+ * @module
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { FishTuningError, Rng } from '@fish-tuning/core';
+import { Llama2cTokenizer, generate, llama2cModel, parseLlama2c, type LlamaForCausalLM } from '@fish-tuning/models';
+import { injectLora, loraConfig, type LoraAdapter } from '@fish-tuning/lora';
+import type { TokenizedExample } from '@fish-tuning/fisher';
+import type { MaskSelection } from '@fish-tuning/mask';
+import { fishTuneRun, type FishTuneResult, type PipelineProgress } from './pipeline';
+import { injectOffGpu } from './init-off-gpu';
+
+export interface LoadedStories {
+  model: LlamaForCausalLM;
+  tokenizer: Llama2cTokenizer;
+}
+
+/** A llama2.c model and its tokenizer from the bytes of their `.bin` files (fetched or picked). */
+export function loadStoriesBytes(modelBytes: Uint8Array, tokenizerBytes: Uint8Array, names = { model: 'model.bin', tokenizer: 'tokenizer.bin' }): LoadedStories {
+  const checkpoint = parseLlama2c(modelBytes, names.model);
+  const tokenizer = Llama2cTokenizer.fromBytes(tokenizerBytes, names.tokenizer);
+  if (tokenizer.vocabSize !== checkpoint.config.vocabSize) {
+    throw new FishTuningError(`tokenizer has ${tokenizer.vocabSize} tokens but the model's vocab_size is ${checkpoint.config.vocabSize}`, {
+      file: names.tokenizer,
+      option: 'vocab_size',
+    });
+  }
+  return { model: llama2cModel(checkpoint), tokenizer };
+}
+
+/** Greedy continuation of BOS (+ prompt); `onText` gets the text so far after every token. */
+export async function streamGreedy(loaded: LoadedStories, maxNewTokens: number, prompt = '', onText?: (text: string, tokens: number) => void): Promise<string> {
+  const { tokenizer } = loaded;
+  const promptIds = [tokenizer.bosId, ...(prompt ? tokenizer.encode(prompt) : [])];
+  const promptText = tokenizer.decode(promptIds, { skipSpecialTokens: true });
+  const out = await generate(loaded.model, tokenizer, {
+    maxNewTokens,
+    temperature: 0,
+    promptIds,
+    shouldStop: (ids) => {
+      const full = tokenizer.decode([...promptIds, ...ids], { skipSpecialTokens: true });
+      onText?.(full.startsWith(promptText) ? full.slice(promptText.length) : full, ids.length);
+      return false;
+    },
+  });
+  return out.text;
+}
+
+/** Causal-LM examples: BOS + the sentence's ids, labels = the same ids (shifted inside the model). */
+export function sentenceExamples(tokenizer: Llama2cTokenizer, sentences: readonly string[]): TokenizedExample[] {
+  const rows = sentences.map((s) => s.trim()).filter((s) => s.length > 0);
+  if (rows.length === 0) throw new FishTuningError('no training sentences (one per line)', { option: 'sentences' });
+  return rows.map((s) => {
+    const ids = [tokenizer.bosId, ...tokenizer.encode(s)];
+    return { inputIds: ids, labels: ids };
+  });
+}
+
+export interface StoriesSettings {
+  sentences: readonly string[];
+  r: number;
+  loraAlpha: number;
+  ratio: number;
+  steps: number;
+  lr: number;
+  selection: MaskSelection;
+  seed?: number;
+}
+
+export interface StoriesRun extends FishTuneResult {
+  adapter: LoraAdapter;
+  /** The LoRA tensors right after (PiSSA) init, PEFT name → values, to check what moved. */
+  initial: Map<string, Float32Array>;
+  examples: TokenizedExample[];
+}
+
+/** The LoRA config the story mode uses: q_proj and v_proj of every layer, PiSSA init (see the page's note). */
+export function storiesLoraConfig(model: LlamaForCausalLM, s: Pick<StoriesSettings, 'r' | 'loraAlpha'>) {
+  return loraConfig({ r: s.r, lora_alpha: s.loraAlpha, target_modules: ['q_proj', 'v_proj'], init_lora_weights: 'pissa' }, model);
+}
+
+/** Injects LoRA (PiSSA) into the model and runs Fisher → mask → masked training on the sentences. */
+export async function runStories(loaded: LoadedStories, s: StoriesSettings, onProgress?: (p: PipelineProgress) => void | Promise<void>): Promise<StoriesRun> {
+  const examples = sentenceExamples(loaded.tokenizer, s.sentences);
+  const adapter = await injectOffGpu(loaded.model, /\.(q_proj|v_proj)$/, () => injectLora(loaded.model, storiesLoraConfig(loaded.model, s), new Rng(s.seed ?? 0)));
+  try {
+    const initial = await valuesOf(adapter);
+    const result = await fishTuneRun({
+      model: loaded.model,
+      adapter,
+      train: examples,
+      selection: s.selection,
+      ratio: s.ratio,
+      steps: s.steps,
+      lr: s.lr,
+      seed: s.seed,
+      onProgress,
+    });
+    return { ...result, adapter, initial, examples };
+  } catch (e) {
+    adapter.dispose();
+    throw e;
+  }
+}
+
+async function valuesOf(adapter: LoraAdapter): Promise<Map<string, Float32Array>> {
+  const out = new Map<string, Float32Array>();
+  for (const p of adapter.trainableParameters()) out.set(p.name, Float32Array.from(await p.variable.data()));
+  return out;
+}
+
+/** Entries of the adapter that differ (bitwise) from `run.initial`, and how many of them lie outside the mask. */
+export async function changedEntries(run: Pick<StoriesRun, 'adapter' | 'initial' | 'mask'>): Promise<{ changed: number; outsideMask: number }> {
+  let changed = 0;
+  let outsideMask = 0;
+  for (const p of run.adapter.trainableParameters()) {
+    const before = new Uint32Array(run.initial.get(p.name)!.buffer);
+    const after = new Uint32Array(Float32Array.from(await p.variable.data()).buffer);
+    const m = run.mask?.tensors.get(p.name)?.data;
+    for (let i = 0; i < after.length; i++) {
+      if (after[i] !== before[i]) {
+        changed++;
+        if (m && m[i] === 0) outsideMask++;
+      }
+    }
+  }
+  return { changed, outsideMask };
+}
+
+/** Logits [t, vocab] of one example (row-major), to compare the page's model with a reloaded download. */
+export async function probeLogits(model: LlamaForCausalLM, inputIds: readonly number[]): Promise<Float32Array> {
+  const ids = tf.tensor2d([...inputIds], [1, inputIds.length], 'int32');
+  const mask = tf.onesLike(ids);
+  const logits = model.logits({ inputIds: ids, attentionMask: mask }, { training: false });
+  const values = (await logits.data()) as Float32Array;
+  tf.dispose([ids, mask, logits]);
+  return values;
+}
