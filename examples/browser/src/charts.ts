@@ -14,7 +14,8 @@ export interface LossPoint {
   loss: number;
 }
 
-export function lossSpec(points: readonly LossPoint[], title = 'Training loss'): TopLevelSpec {
+/** Loss per step, one line per run; `maxStep` fixes the x axis while a run is still filling it in. */
+export function lossSpec(points: readonly LossPoint[], title = 'Training loss', maxStep?: number): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title,
@@ -23,7 +24,7 @@ export function lossSpec(points: readonly LossPoint[], title = 'Training loss'):
     data: { values: points as LossPoint[] },
     mark: { type: 'line', point: true },
     encoding: {
-      x: { field: 'step', type: 'quantitative', title: 'step (loss before that update; last point: after the last)', axis: { tickMinStep: 1 } },
+      x: { field: 'step', type: 'quantitative', title: 'step (loss before that update; last point: after the last)', axis: { tickMinStep: 1, format: 'd' }, scale: maxStep ? { domain: [1, maxStep] } : {} },
       y: { field: 'loss', type: 'quantitative', title: 'mean loss', scale: { zero: false } },
       color: { field: 'run', type: 'nominal', title: 'run' },
       tooltip: [{ field: 'run' }, { field: 'step' }, { field: 'loss', format: '.4f' }],

@@ -114,6 +114,7 @@ async function runBody(p: PhaseProgress): Promise<void> {
     t0 = performance.now();
     let trainAt = 0;
     const onProgress = async (q: PipelineProgress) => {
+      if (q.phase === 'mask' && q.mask && selection === 'fish') await renderChart($('c-mask'), maskSpec(maskShares(q.mask), `Where the FISH mask falls: ${q.mask.k} of ${q.mask.total} LoRA entries`));
       if (q.phase === 'fisher') q.done === 0 ? p.start(`${name}: Fisher information (samples)`, q.total) : p.update(q.done, q.total);
       if (q.phase === 'train') {
         if (q.done === 0) {
@@ -122,7 +123,7 @@ async function runBody(p: PhaseProgress): Promise<void> {
         } else {
           p.update(q.done, q.total, `loss ${q.loss!.toFixed(4)}`);
           points.push({ run: `${label} ${selection}`, step: q.done, loss: q.loss! });
-          await renderChart($('c-loss'), lossSpec(points, 'Training loss: FISH vs random mask'));
+          await renderChart($('c-loss'), lossSpec(points, 'Training loss: FISH vs random mask', settings.steps + 1));
         }
       }
     };
@@ -132,7 +133,6 @@ async function runBody(p: PhaseProgress): Promise<void> {
       times[`${selection}FisherMaskTrain`] = Math.round(performance.now() - t0);
       losses[selection] = run.losses;
       points.push({ run: `${label} ${selection}`, step: run.losses.length, loss: run.losses.at(-1)! });
-      if (selection === 'fish' && run.mask) await renderChart($('c-mask'), maskSpec(maskShares(run.mask), `Where the FISH mask falls: ${run.mask.k} of ${run.mask.total} LoRA entries`));
       t0 = performance.now();
       p.start(`${name}: validation accuracy (examples)`, val.length);
       accuracyAfter[selection] = await accuracy(l.model, val, settings.batchSize, (done) => p.update(done, val.length));
@@ -146,7 +146,7 @@ async function runBody(p: PhaseProgress): Promise<void> {
       run.adapter.dispose();
     }
   }
-  await renderChart($('c-loss'), lossSpec(points, 'Training loss: FISH vs random mask'));
+  await renderChart($('c-loss'), lossSpec(points, 'Training loss: FISH vs random mask', settings.steps + 1));
   const stepsPerSecond = (2 * settings.steps) / (trainMs / 1000);
   const record: ClassifyRecord = { id, label, settings: { ...settings, nTrain, nVal, maxLength }, accuracyBefore, accuracyAfter, losses, times, stepsPerSecond, zipName };
   state.classify.push(record);

@@ -26,6 +26,8 @@ export interface PipelineProgress {
   total: number;
   /** Training loss of the step just done (train phase only). */
   loss?: number;
+  /** The mask, once selected (mask phase only). */
+  mask?: Mask;
 }
 
 export interface FishTuneOptions {
@@ -95,7 +97,7 @@ export async function fishTuneRun(o: FishTuneOptions): Promise<FishTuneResult> {
       }
     }
     mask = selectMask(scores, { ratio, selection, seed, metadata: { source: selection === 'fish' ? 'empirical Fisher' : 'random' } });
-    await onProgress?.({ phase: 'mask', done: 1, total: 1 });
+    await onProgress?.({ phase: 'mask', done: 1, total: 1, mask });
   }
 
   const maskTensors = mask ? maskToTensors(mask) : new Map<string, tf.Tensor>();

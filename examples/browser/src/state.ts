@@ -19,6 +19,8 @@ export interface StoriesRecord {
   /** The first training sentence's ids and the trained model's logits on them, for checking the download. */
   probeIds: number[];
   probeLogits: number[];
+  /** The base model's logits on the same ids (before the adapter). */
+  probeBaseLogits: number[];
   times: Record<string, number>;
   stepsPerSecond: number;
   zipName: string;

@@ -3,7 +3,7 @@
  * masked training (loss chart live) → generation after, and keeps every run for comparison.
  * @module
  */
-import { probeLogits, changedEntries, loadStoriesBytes, runStories, streamGreedy, storiesLoraConfig, type LoadedStories } from './stories';
+import { probeLogits, changedEntries, sentenceExamples, loadStoriesBytes, runStories, streamGreedy, storiesLoraConfig, type LoadedStories } from './stories';
 import { adapterDirectoryFiles, zipFolder } from './adapter-zip';
 import { lossSpec, maskShares, maskSpec, renderChart, type LossPoint } from './charts';
 import { $, PhaseProgress, downloadBytes, fetchBytes, gate, num } from './ui';
@@ -51,6 +51,9 @@ async function loadFromFiles(): Promise<void> {
   const bytes = async (f: File) => new Uint8Array(await f.arrayBuffer());
   useModel(loadStoriesBytes(await bytes(model), await bytes(tok), { model: model.name, tokenizer: tok.name }), model.name);
 }
+
+/** The x-axis extent: the longest run so far or the one being set up (steps + the final point). */
+const maxSteps = () => Math.max(num('s-steps') + 1, ...state.stories.map((r) => r.losses.length));
 
 function lossPoints(): LossPoint[] {
   return state.stories.flatMap((r) => r.losses.map((loss, i) => ({ run: r.label, step: i + 1, loss })));
@@ -106,12 +109,18 @@ async function runBody(p: PhaseProgress): Promise<void> {
   }
   $('s-before').textContent = prompt + before;
   lap('generateBefore', t0);
+  // The base model's logits on the first sentence: with the trained ones, they let a reloaded download be
+  // compared on another backend against this backend's own rounding (see the test).
+  const probeIds = [...sentenceExamples(l.tokenizer, settings.sentences)[0].inputIds];
+  const probeBase = await probeLogits(l.model, probeIds);
 
   t0 = performance.now();
   const trainStart = { at: 0 };
   const live: number[] = [];
   const run = await runStories(l, settings, async (q) => {
-    if (q.phase === 'fisher') {
+    if (q.phase === 'mask' && q.mask) {
+      await renderChart($('s-mask'), maskSpec(maskShares(q.mask), `Where the mask falls (run ${label}): ${q.mask.k} of ${q.mask.total} LoRA entries`));
+    } else if (q.phase === 'fisher') {
       if (q.done === 0) p.start('Fisher information (samples)', q.total);
       else p.update(q.done, q.total);
     } else if (q.phase === 'train') {
@@ -122,7 +131,7 @@ async function runBody(p: PhaseProgress): Promise<void> {
       } else {
         live.push(q.loss!);
         p.update(q.done, q.total, `loss ${q.loss!.toFixed(4)}`);
-        await renderChart($('s-loss'), lossSpec([...lossPoints(), ...live.map((loss, i) => ({ run: label, step: i + 1, loss }))], 'Training loss (every run kept)'));
+        await renderChart($('s-loss'), lossSpec([...lossPoints(), ...live.map((loss, i) => ({ run: label, step: i + 1, loss }))], 'Training loss (every run kept)', maxSteps()));
       }
     }
   });
@@ -131,7 +140,6 @@ async function runBody(p: PhaseProgress): Promise<void> {
   const stepsPerSecond = settings.steps / (times.train / 1000);
 
   const { changed, outsideMask } = await changedEntries(run);
-  if (run.mask) await renderChart($('s-mask'), maskSpec(maskShares(run.mask), `Where the mask falls (run ${label}): ${run.mask.k} of ${run.mask.total} LoRA entries`));
 
   t0 = performance.now();
   p.start('Generating with the adapter (tokens)', tokens);
@@ -142,7 +150,6 @@ async function runBody(p: PhaseProgress): Promise<void> {
   lap('generateAfter', t0);
 
   t0 = performance.now();
-  const probeIds = [...run.examples[0].inputIds];
   const logits = await probeLogits(l.model, probeIds);
   const zipName = `fish-lora-${modelName}-run${id}`;
   const files = await adapterDirectoryFiles(run.adapter, run.mask, run.fisherBytes, { base_model_name_or_path: modelName });
@@ -162,13 +169,14 @@ async function runBody(p: PhaseProgress): Promise<void> {
     outsideMask,
     probeIds,
     probeLogits: Array.from(logits),
+    probeBaseLogits: Array.from(probeBase),
     times,
     stepsPerSecond,
     zipName,
   };
   state.stories.push(record);
   addRow(record);
-  await renderChart($('s-loss'), lossSpec(lossPoints(), 'Training loss (every run kept)'));
+  await renderChart($('s-loss'), lossSpec(lossPoints(), 'Training loss (every run kept)', maxSteps()));
   p.done(
     `Run ${label} done: loss ${run.losses[0].toFixed(4)} → ${run.losses.at(-1)!.toFixed(4)}; ${changed} of ${record.total} LoRA entries changed ` +
       `(mask k = ${record.k}; outside the mask: ${outsideMask}); ${stepsPerSecond.toFixed(2)} steps/s.`,

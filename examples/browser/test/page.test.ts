@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { Server } from 'node:http';
 import type { Page } from 'playwright-core';
 import { ADAPTER_CONFIG_NAME, ADAPTER_WEIGHTS_NAME, FISHER_SIDECAR_NAME, MASK_SIDECAR_NAME, readSafetensorsBytes } from '@fish-tuning/core';
-import { loadLlama2c } from '@fish-tuning/models';
+import { generate, loadLlama2c } from '@fish-tuning/models';
 import { applyLoraFiles } from '@fish-tuning/lora';
 import { maskFromBytes } from '@fish-tuning/mask';
 import { fisherFromBytes } from '@fish-tuning/fisher';
@@ -82,6 +82,46 @@ function checkRun(r: StoriesRecord, steps: number): void {
   expect(r.outsideMask).toBe(0);
 }
 
+/** Loads the zip's adapter onto stories260K in Node (wasm): max |Δ| of its logits vs the page's, and of the base model's. */
+async function compareInNode(tensors: ReturnType<typeof readSafetensorsBytes>['tensors'], config: Record<string, unknown>, record: StoriesRecord) {
+  const node = await loadLlama2c(sharedPath('models', 'stories260K'));
+  const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+    expect(a.length).toBe(b.length);
+    let worst = 0;
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+    return worst;
+  };
+  try {
+    const baseDiff = maxDiff(await probeLogits(node.model, record.probeIds), record.probeBaseLogits);
+    const adapter = applyLoraFiles(node.model, { config: config as never, tensors, configFile: ADAPTER_CONFIG_NAME, weightsFile: ADAPTER_WEIGHTS_NAME });
+    const zipDiff = maxDiff(await probeLogits(node.model, record.probeIds), record.probeLogits);
+    adapter.dispose();
+    return { zipDiff, baseDiff };
+  } finally {
+    node.model.dispose();
+  }
+}
+
+/** The zip's folder and files, checked for the PEFT layout and the FISH sidecars. */
+function readZip(zip: Uint8Array, record: StoriesRecord) {
+  const { folder, files } = unzipFolder(zip);
+  expect(folder).toBe(record.zipName);
+  expect([...files.keys()].sort()).toEqual([ADAPTER_CONFIG_NAME, ADAPTER_WEIGHTS_NAME, FISHER_SIDECAR_NAME, MASK_SIDECAR_NAME].sort());
+  const config = configJson(files.get(ADAPTER_CONFIG_NAME)!);
+  expect(config).toMatchObject({ peft_type: 'LORA', r: 4, lora_alpha: 8, init_lora_weights: 'pissa', task_type: 'CAUSAL_LM' });
+  const { tensors } = readSafetensorsBytes(files.get(ADAPTER_WEIGHTS_NAME)!, ADAPTER_WEIGHTS_NAME);
+  expect(tensors.size).toBe(20);
+  const mask = maskFromBytes(files.get(MASK_SIDECAR_NAME)!, MASK_SIDECAR_NAME);
+  expect(mask.k).toBe(record.k);
+  expect(fisherFromBytes(files.get(FISHER_SIDECAR_NAME)!, FISHER_SIDECAR_NAME).scores.size).toBe(20);
+  return { config, tensors };
+}
+
+async function downloadZip(page: Page, row: number): Promise<Uint8Array> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#s-runs button.download').nth(row).click()]);
+  return new Uint8Array(fs.readFileSync((await download.path())!));
+}
+
 describe.skipIf(missing)('browser page in headless Chromium', () => {
   beforeAll(async () => {
     const dist = fs.mkdtempSync(path.join(os.tmpdir(), 'fish-page-'));
@@ -106,42 +146,32 @@ describe.skipIf(missing)('browser page in headless Chromium', () => {
       await page.screenshot({ path: path.join(shots, 'webgpu-start.png'), fullPage: true });
       record = await runStoriesOnPage(page, { steps, tokens: 4, shot: 'webgpu' });
       await page.screenshot({ path: path.join(shots, 'webgpu-end.png'), fullPage: true });
-      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#s-runs button.download')]);
-      zip = new Uint8Array(fs.readFileSync((await download.path())!));
-      expect(download.suggestedFilename()).toBe(`${record.zipName}.zip`);
+      zip = await downloadZip(page, 0);
     } finally {
       await close();
     }
     checkRun(record, steps);
     expect(record.settings.init).toBe('pissa');
-
-    // The one download: a PEFT directory with the FISH sidecars, loadable in Node (wasm) with the same logits.
-    const { folder, files } = unzipFolder(zip);
-    expect(folder).toBe(record.zipName);
-    expect([...files.keys()].sort()).toEqual([ADAPTER_CONFIG_NAME, ADAPTER_WEIGHTS_NAME, FISHER_SIDECAR_NAME, MASK_SIDECAR_NAME].sort());
-    const config = configJson(files.get(ADAPTER_CONFIG_NAME)!);
-    expect(config).toMatchObject({ peft_type: 'LORA', r: 4, lora_alpha: 8, init_lora_weights: 'pissa', task_type: 'CAUSAL_LM' });
-    const { tensors } = readSafetensorsBytes(files.get(ADAPTER_WEIGHTS_NAME)!, ADAPTER_WEIGHTS_NAME);
-    expect(tensors.size).toBe(20);
-    const mask = maskFromBytes(files.get(MASK_SIDECAR_NAME)!, MASK_SIDECAR_NAME);
-    expect(mask.k).toBe(record.k);
-    expect(fisherFromBytes(files.get(FISHER_SIDECAR_NAME)!, FISHER_SIDECAR_NAME).scores.size).toBe(20);
-
-    const dir = sharedPath('models', 'stories260K');
-    const node = await loadLlama2c(dir);
+    // The streamed greedy text is what the library's generate() gives in Node (an independent decoding loop).
+    const reference = await loadLlama2c(sharedPath('models', 'stories260K'));
     try {
-      const adapter = applyLoraFiles(node.model, { config: config as never, tensors, configFile: ADAPTER_CONFIG_NAME, weightsFile: ADAPTER_WEIGHTS_NAME });
-      const logits = await probeLogits(node.model, record.probeIds);
-      adapter.dispose();
-      expect(logits.length).toBe(record.probeLogits.length);
-      let worst = 0;
-      logits.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - record.probeLogits[i]))));
-      console.log(`zip reloaded in Node: max |Δlogit| = ${worst.toExponential(2)}; page: ${JSON.stringify(record.times)} ms, ${record.stepsPerSecond.toFixed(3)} steps/s`);
-      expect(worst).toBeLessThanOrEqual(1e-4);
+      const { text } = await generate(reference.model, reference.tokenizer!, { maxNewTokens: 4, temperature: 0 });
+      expect(record.before).toBe(text);
+      expect(record.before.length).toBeGreaterThan(4);
     } finally {
-      node.model.dispose();
+      reference.model.dispose();
     }
 
+    // The one download: a PEFT directory with the FISH sidecars, loadable in Node.
+    const { config, tensors } = readZip(zip, record);
+    // On another backend the reloaded adapter must agree as well as the base model itself does: SwiftShader's
+    // WebGPU and wasm already differ by ~5e-3 on stories260K's base logits (|logit| up to ~18). The strict
+    // ≤ 1e-4 check is the wasm fallback test below (the same backend on both sides).
+    const { zipDiff, baseDiff } = await compareInNode(tensors, config, record);
+    console.log(`zip reloaded in Node (wasm): max |Δlogit| ${zipDiff.toExponential(2)} (base model webgpu vs wasm: ${baseDiff.toExponential(2)}); page times ${JSON.stringify(record.times)} ms, ${record.stepsPerSecond.toFixed(3)} steps/s`);
+    expect(zipDiff).toBeLessThanOrEqual(Math.max(1e-4, 2 * baseDiff));
+
+    const dir = sharedPath('models', 'stories260K');
     // The same steps on wasm in Node (the page's own pipeline code): the same loss trajectory.
     const bytes = (f: string) => new Uint8Array(fs.readFileSync(path.join(dir, f)));
     const loaded = loadStoriesBytes(bytes('stories260K.bin'), bytes('tok512.bin'));
@@ -165,6 +195,11 @@ describe.skipIf(missing)('browser page in headless Chromium', () => {
       await page.screenshot({ path: path.join(shots, 'wasm-start.png'), fullPage: true });
       const first = await runStoriesOnPage(page, { steps: 3, tokens: 3, shot: 'wasm' });
       checkRun(first, 3);
+      // The same backend on both sides: the download reproduces the page's logits to 1e-4.
+      const { config, tensors } = readZip(await downloadZip(page, 0), first);
+      const { zipDiff, baseDiff } = await compareInNode(tensors, config, first);
+      console.log(`wasm fallback: zip reloaded in Node, max |Δlogit| ${zipDiff.toExponential(2)} (base ${baseDiff.toExponential(2)}); ${first.stepsPerSecond.toFixed(2)} steps/s`);
+      expect(zipDiff).toBeLessThanOrEqual(1e-4);
       // A second run (random mask) keeps the first's results.
       await page.selectOption('#s-select', 'random');
       await page.click('#s-run');

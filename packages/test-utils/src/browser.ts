@@ -116,6 +116,12 @@ export async function launchChromium(options: LaunchChromiumOptions = {}): Promi
       '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
     ],
   });
-  context.on('close', () => fs.rmSync(profile, { recursive: true, force: true }));
+  context.on('close', () => {
+    try {
+      fs.rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+    } catch {
+      // Chromium may still be writing into its profile as it exits; a leftover temp dir is harmless.
+    }
+  });
   return context;
 }
