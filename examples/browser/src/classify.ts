@@ -120,7 +120,7 @@ export async function snapshotHead(model: BertForSequenceClassification): Promis
 }
 
 export function restoreHead(model: BertForSequenceClassification, head: Map<string, Float32Array>): void {
-  for (const p of model.headParameters()) p.variable.assign(tf.tensor(head.get(p.name)!, p.variable.shape));
+  for (const p of model.headParameters()) tf.tidy(() => p.variable.assign(tf.tensor(head.get(p.name)!, p.variable.shape)));
 }
 
 /** LoRA (PiSSA) on the top layers, then Fisher/random → mask → training of the masked LoRA entries and the head. */

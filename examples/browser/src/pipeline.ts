@@ -101,7 +101,8 @@ export async function fishTuneRun(o: FishTuneOptions): Promise<FishTuneResult> {
   }
 
   const maskTensors = mask ? maskToTensors(mask) : new Map<string, tf.Tensor>();
-  const moments: AdamWMoments[] = params.map((p) => adamWMoments(p.variable));
+  // tidy: adamWMoments' zerosLike temporaries would otherwise outlive the run.
+  const moments: AdamWMoments[] = params.map((p) => tf.tidy(() => adamWMoments(p.variable)));
   const vars = params.map((p) => p.variable);
   const pick = batches(o.train.length, o.batchSize ?? o.train.length);
   const ctx = { training: false };
