@@ -66,14 +66,16 @@ export function loadBertBytes(files: BertFiles, seed = 0): LoadedBert {
   return { model, tokenizer };
 }
 
-/** The first `n` SST-2 rows of a GLUE JSONL file, encoded for the encoder (CLS … SEP, at most `maxLength`). */
+/** The first `n` SST-2 rows of a GLUE JSONL file, encoded for the encoder (CLS … SEP, padded to `maxLength`). */
 export function sst2Slice(text: string, file: string, tokenizer: BertTokenizer, n: number, maxLength: number): { examples: TokenizedExample[]; rows: GlueExample[] } {
   const spec = glueTask('sst2');
   const rows = parseGlueJsonl(spec, text, file).slice(0, n);
   if (rows.length < n) throw new FishTuningError(`has ${rows.length} rows, ${n} asked for`, { file });
   const examples = rows.map((row) => {
+    // Padded to maxLength: one shape for every batch, so WebGPU compiles its shaders once.
     const f = encodeForEncoder(spec, row, tokenizer, { maxLength });
-    return { inputIds: f.inputIds, attentionMask: f.attentionMask, tokenTypeIds: f.tokenTypeIds, labels: f.label };
+    const pad = new Array(maxLength - f.inputIds.length).fill(0);
+    return { inputIds: [...f.inputIds, ...pad], attentionMask: [...f.attentionMask, ...pad], tokenTypeIds: [...f.tokenTypeIds, ...pad], labels: f.label };
   });
   return { examples, rows };
 }

@@ -60,6 +60,7 @@ chooseBackend().then(
     const notice = $('backend');
     if (b.name === 'webgpu') {
       notice.className = b.software ? 'notice warn' : 'notice ok';
+      $('c-software').hidden = !b.software;
       notice.textContent = b.software
         ? `Running on WebGPU with a software adapter (${b.adapter}): it emulates a GPU on the CPU, roughly 1000× slower than a real one. The default sizes below are chosen for it; expect minutes.`
         : `Running on WebGPU (${b.adapter}).`;

@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { FishTuningError, type ModelBatch, type PeftAdapter, type PeftTargetModel, type TrainableParameter } from '@fish-tuning/core';
 import { computeFisher, disposeBatch, exampleData, fisherToBytes, type TokenizedExample } from '@fish-tuning/fisher';
-import { adamWMoments, maskToTensors, maskedAdamWUpdate, scoresFromTensors, selectMask, type AdamWMoments, type Mask, type MaskSelection, type ScoreMap } from '@fish-tuning/mask';
+import { maskToTensors, maskedAdamWUpdate, scoresFromTensors, selectMask, type AdamWMoments, type Mask, type MaskSelection, type ScoreMap } from '@fish-tuning/mask';
 
 /** A model the pipeline can train: PEFT target plus per-example loss and head parameters. */
 export type TrainableModel = PeftTargetModel & {
@@ -65,6 +65,17 @@ function batches(n: number, batchSize: number): (step: number) => number[] {
   return (step) => Array.from({ length: Math.min(batchSize, n) }, (_, j) => ((step - 1) * batchSize + j) % n);
 }
 
+/** Zero AdamW moments (mask's adamWMoments leaves its two zerosLike temporaries behind). */
+function zeroMoments(v: tf.Variable): AdamWMoments {
+  const zero = () => {
+    const z = tf.zerosLike(v);
+    const out = tf.variable(z, false);
+    z.dispose();
+    return out;
+  };
+  return { m: zero(), v: zero() };
+}
+
 /** Fisher (or random scores) → mask → `steps` masked AdamW updates. The model keeps the trained adapter. */
 export async function fishTuneRun(o: FishTuneOptions): Promise<FishTuneResult> {
   const { model, adapter, selection, ratio, steps, lr, seed = 0, onProgress } = o;
@@ -86,7 +97,8 @@ export async function fishTuneRun(o: FishTuneOptions): Promise<FishTuneResult> {
       const fisher = await computeFisher(model, candidates, data, {
         indices: Array.from({ length: samples }, (_, i) => i),
         estimator: 'empirical',
-        chunkSize: 1,
+        // One chunk shape for every chunk (WebGPU compiles per shape); progress per chunk.
+        chunkSize: Math.min(o.batchSize ?? samples, samples),
         onProgress: (p) => void onProgress?.({ phase: 'fisher', done: p.done, total: p.total }),
       });
       try {
@@ -101,8 +113,7 @@ export async function fishTuneRun(o: FishTuneOptions): Promise<FishTuneResult> {
   }
 
   const maskTensors = mask ? maskToTensors(mask) : new Map<string, tf.Tensor>();
-  // tidy: adamWMoments' zerosLike temporaries would otherwise outlive the run.
-  const moments: AdamWMoments[] = params.map((p) => tf.tidy(() => adamWMoments(p.variable)));
+  const moments: AdamWMoments[] = params.map((p) => zeroMoments(p.variable));
   const vars = params.map((p) => p.variable);
   const pick = batches(o.train.length, o.batchSize ?? o.train.length);
   const ctx = { training: false };

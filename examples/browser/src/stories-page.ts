@@ -3,7 +3,7 @@
  * masked training (loss chart live) → generation after, and keeps every run for comparison.
  * @module
  */
-import { probeLogits, changedEntries, sentenceExamples, loadStoriesBytes, runStories, streamGreedy, storiesLoraConfig, type LoadedStories } from './stories';
+import { probeLogits, changedEntries, sentenceIds, loadStoriesBytes, runStories, streamGreedy, storiesLoraConfig, type LoadedStories } from './stories';
 import { adapterDirectoryFiles, zipFolder } from './adapter-zip';
 import { lossSpec, maskShares, maskSpec, renderChart, type LossPoint } from './charts';
 import { $, PhaseProgress, downloadBytes, fetchBytes, gate, num } from './ui';
@@ -111,7 +111,7 @@ async function runBody(p: PhaseProgress): Promise<void> {
   lap('generateBefore', t0);
   // The base model's logits on the first sentence: with the trained ones, they let a reloaded download be
   // compared on another backend against this backend's own rounding (see the test).
-  const probeIds = [...sentenceExamples(l.tokenizer, settings.sentences)[0].inputIds];
+  const probeIds = sentenceIds(l.tokenizer, settings.sentences.find((x) => x.trim()) ?? '');
   const probeBase = await probeLogits(l.model, probeIds);
 
   t0 = performance.now();

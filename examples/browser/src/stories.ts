@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { FishTuningError, Rng } from '@fish-tuning/core';
 import { Llama2cTokenizer, llama2cModel, parseLlama2c, type LlamaForCausalLM } from '@fish-tuning/models';
 import { injectLora, loraConfig, type LoraAdapter } from '@fish-tuning/lora';
-import type { TokenizedExample } from '@fish-tuning/fisher';
+import { IGNORE_LABEL, type TokenizedExample } from '@fish-tuning/fisher';
 import type { MaskSelection } from '@fish-tuning/mask';
 import { fishTuneRun, type FishTuneResult, type PipelineProgress } from './pipeline';
 import { injectOffGpu } from './init-off-gpu';
@@ -66,13 +66,28 @@ export async function streamGreedy(loaded: LoadedStories, maxNewTokens: number, 
   return textOf(ids);
 }
 
-/** Causal-LM examples: BOS + the sentence's ids, labels = the same ids (shifted inside the model). */
+/** BOS + the sentence's ids: one causal-LM row (and the ids the page probes the logits on). */
+export function sentenceIds(tokenizer: Llama2cTokenizer, sentence: string): number[] {
+  return [tokenizer.bosId, ...tokenizer.encode(sentence.trim())];
+}
+
+/**
+ * Causal-LM examples (labels = the ids, shifted inside the model), right-padded to one length (pads masked out,
+ * labels -100): every batch and Fisher chunk then has the same shape, so WebGPU compiles its shaders once
+ * instead of once per sentence length (a minute each on a software adapter).
+ */
 export function sentenceExamples(tokenizer: Llama2cTokenizer, sentences: readonly string[]): TokenizedExample[] {
   const rows = sentences.map((s) => s.trim()).filter((s) => s.length > 0);
   if (rows.length === 0) throw new FishTuningError('no training sentences (one per line)', { option: 'sentences' });
-  return rows.map((s) => {
-    const ids = [tokenizer.bosId, ...tokenizer.encode(s)];
-    return { inputIds: ids, labels: ids };
+  const ids = rows.map((s) => sentenceIds(tokenizer, s));
+  const t = Math.max(...ids.map((r) => r.length));
+  return ids.map((r) => {
+    const pad = t - r.length;
+    return {
+      inputIds: [...r, ...new Array(pad).fill(0)],
+      attentionMask: [...r.map(() => 1), ...new Array(pad).fill(0)],
+      labels: [...r, ...new Array(pad).fill(IGNORE_LABEL)],
+    };
   });
 }
 
