@@ -14,7 +14,9 @@ let loaded: LoadedBert | null = null;
 let head: Map<string, Float32Array> | null = null;
 let trainText: { text: string; file: string } | null = null;
 let valText: { text: string; file: string } | null = null;
-const progress = () => new PhaseProgress($<HTMLProgressElement>('c-bar'), $('c-phase'));
+let phaseLine: PhaseProgress | null = null;
+/** The mode's one progress line (one ticker). */
+const progress = () => (phaseLine ??= new PhaseProgress($<HTMLProgressElement>('c-bar'), $('c-phase')));
 
 export function refreshClassify(): void {
   const busy = state.busy ? `busy: ${state.busy}` : null;
@@ -34,9 +36,27 @@ function useModel(next: LoadedBert, train: { text: string; file: string }, val: 
 }
 
 async function loadFromUrls(): Promise<void> {
+  try {
+    await loadFromUrlsBody();
+  } catch (e) {
+    progress().done(`Loading failed: ${(e as Error).message}`);
+    throw e;
+  }
+}
+
+async function loadFromUrlsBody(): Promise<void> {
   const base = $<HTMLInputElement>('c-model-url').value.replace(/\/?$/, '/');
   const data = $<HTMLInputElement>('c-data-url').value.replace(/\/?$/, '/');
-  const get = (u: string) => fetchBytes(u);
+  const p = progress();
+  p.start('Loading MiniLM and SST-2 files', 6);
+  let done = 0;
+  const get = async (u: string) => {
+    try {
+      return await fetchBytes(u);
+    } finally {
+      p.update(++done, 6);
+    }
+  };
   const [config, weights, tokenizer, tokenizerConfig, train, val] = await Promise.all([
     get(base + 'config.json'),
     get(base + 'model.safetensors'),
@@ -48,6 +68,7 @@ async function loadFromUrls(): Promise<void> {
   const text = (b: Uint8Array) => new TextDecoder().decode(b);
   useModel(loadBertBytes({ config, weights, tokenizer, tokenizerConfig }, 0), { text: text(train), file: data + 'train.jsonl' }, { text: text(val), file: data + 'validation.jsonl' });
   head = await snapshotHead(loaded!.model);
+  p.done('Loaded MiniLM (a fresh 2-way head) and SST-2.');
 }
 
 async function loadFromFiles(): Promise<void> {

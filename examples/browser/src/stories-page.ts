@@ -15,7 +15,9 @@ let loaded: LoadedStories | null = null;
 let modelName = '';
 let current: LoraAdapter | null = null;
 const beforeCache = new Map<string, string>();
-const progress = () => new PhaseProgress($<HTMLProgressElement>('s-bar'), $('s-phase'));
+let phaseLine: PhaseProgress | null = null;
+/** The mode's one progress line (one ticker). */
+const progress = () => (phaseLine ??= new PhaseProgress($<HTMLProgressElement>('s-bar'), $('s-phase')));
 
 export function refreshStories(): void {
   const busy = state.busy ? `busy: ${state.busy}` : null;
@@ -37,9 +39,27 @@ function useModel(next: LoadedStories, name: string): void {
 }
 
 async function loadFromUrls(): Promise<void> {
+  try {
+    await loadFromUrlsBody();
+  } catch (e) {
+    progress().done(`Loading failed: ${(e as Error).message}`);
+    throw e;
+  }
+}
+
+async function loadFromUrlsBody(): Promise<void> {
   const modelUrl = $<HTMLInputElement>('s-model-url').value;
   const tokUrl = $<HTMLInputElement>('s-tok-url').value;
-  const [m, t] = await Promise.all([fetchBytes(modelUrl), fetchBytes(tokUrl)]);
+  const p = progress();
+  p.start('Loading the model files', 2);
+  let done = 0;
+  const get = async (u: string) => {
+    const bytes = await fetchBytes(u);
+    p.update(++done, 2);
+    return bytes;
+  };
+  const [m, t] = await Promise.all([get(modelUrl), get(tokUrl)]);
+  p.done(`Loaded ${modelUrl} and ${tokUrl}.`);
   useModel(loadStoriesBytes(m, t, { model: modelUrl, tokenizer: tokUrl }), modelUrl.split('/').pop()!);
 }
 
