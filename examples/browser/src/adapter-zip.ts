@@ -3,17 +3,13 @@
  * mask and Fisher sidecars, zipped with fflate under one folder, and the reverse for tests and tools.
  * @module
  */
-import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
-import { ADAPTER_CONFIG_NAME, ADAPTER_WEIGHTS_NAME, FISHER_SIDECAR_NAME, MASK_SIDECAR_NAME, toWritable, writeSafetensorsBytes, type PeftAdapter } from '@fish-tuning/core';
+import { strFromU8, unzipSync, zipSync } from 'fflate';
+import { FISHER_SIDECAR_NAME, MASK_SIDECAR_NAME, adapterToFiles, type PeftAdapter } from '@fish-tuning/core';
 import { maskToBytes, type Mask } from '@fish-tuning/mask';
 
-/** The adapter directory as files (name → bytes), PEFT layout plus the FISH sidecars present. */
-export async function adapterDirectoryFiles(adapter: PeftAdapter, mask: Mask | null, fisherBytes: Uint8Array | null, extra: Record<string, unknown> = {}): Promise<Map<string, Uint8Array>> {
-  const tensors = await toWritable(adapter.stateDict(), 'F32');
-  const files = new Map<string, Uint8Array>([
-    [ADAPTER_CONFIG_NAME, strToU8(JSON.stringify({ ...adapter.config, ...extra }, null, 2) + '\n')],
-    [ADAPTER_WEIGHTS_NAME, writeSafetensorsBytes(tensors, { format: 'pt' })],
-  ]);
+/** The adapter directory as files (name → bytes): the library's PEFT files plus the FISH sidecars present. */
+export async function adapterDirectoryFiles(adapter: PeftAdapter, mask: Mask | null, fisherBytes: Uint8Array | null): Promise<Map<string, Uint8Array>> {
+  const files = await adapterToFiles(adapter);
   if (mask) files.set(MASK_SIDECAR_NAME, maskToBytes(mask));
   if (fisherBytes) files.set(FISHER_SIDECAR_NAME, fisherBytes);
   return files;

@@ -161,7 +161,7 @@ async function runBody(p: PhaseProgress): Promise<void> {
       $(`c-acc-${selection}`).textContent = `${(100 * accuracyAfter[selection]).toFixed(1)}%`;
       if (selection === 'fish') {
         zipName = `fish-lora-minilm-sst2-run${id}`;
-        zips.set(zipName, zipFolder(zipName, await adapterDirectoryFiles(run.adapter, run.mask, run.fisherBytes, { base_model_name_or_path: 'sentence-transformers/all-MiniLM-L6-v2' })));
+        zips.set(zipName, zipFolder(zipName, await adapterDirectoryFiles(run.adapter, run.mask, run.fisherBytes)));
       }
     } finally {
       run.adapter.dispose();

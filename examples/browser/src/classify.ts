@@ -6,7 +6,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { FishTuningError, Rng, readSafetensorsBytes, toTensor, type ModelBatch } from '@fish-tuning/core';
+import { FishTuningError, Rng, collate, disposeBatch, readSafetensorsBytes, toTensor, type Example, type ModelBatch } from '@fish-tuning/core';
 import {
   BertForSequenceClassification,
   JsonBertTokenizer,
@@ -17,10 +17,8 @@ import {
   type BertTokenizer,
 } from '@fish-tuning/models';
 import { encodeForEncoder, glueTask, parseGlueJsonl, type GlueExample } from '@fish-tuning/datasets-glue';
-import { exampleData, disposeBatch, type TokenizedExample } from '@fish-tuning/fisher';
-import { injectLora, loraConfig, type LoraAdapter } from '@fish-tuning/lora';
-import { fishTuneRun, type FishTuneResult, type PipelineProgress } from './pipeline';
-import { injectOffGpu } from './init-off-gpu';
+import { fishTuneRun, type FishTuneRunResult, type PipelineProgress } from './pipeline';
+import { prepareOffGpu } from './init-off-gpu';
 
 export interface LoadedBert {
   model: BertForSequenceClassification;
@@ -67,7 +65,7 @@ export function loadBertBytes(files: BertFiles, seed = 0): LoadedBert {
 }
 
 /** The first `n` SST-2 rows of a GLUE JSONL file, encoded for the encoder (CLS … SEP, padded to `maxLength`). */
-export function sst2Slice(text: string, file: string, tokenizer: BertTokenizer, n: number, maxLength: number): { examples: TokenizedExample[]; rows: GlueExample[] } {
+export function sst2Slice(text: string, file: string, tokenizer: BertTokenizer, n: number, maxLength: number): { examples: Example[]; rows: GlueExample[] } {
   const spec = glueTask('sst2');
   const rows = parseGlueJsonl(spec, text, file).slice(0, n);
   if (rows.length < n) throw new FishTuningError(`has ${rows.length} rows, ${n} asked for`, { file });
@@ -75,18 +73,17 @@ export function sst2Slice(text: string, file: string, tokenizer: BertTokenizer, 
     // Padded to maxLength: one shape for every batch, so WebGPU compiles its shaders once.
     const f = encodeForEncoder(spec, row, tokenizer, { maxLength });
     const pad = new Array(maxLength - f.inputIds.length).fill(0);
-    return { inputIds: [...f.inputIds, ...pad], attentionMask: [...f.attentionMask, ...pad], tokenTypeIds: [...f.tokenTypeIds, ...pad], labels: f.label };
+    return { inputIds: [...f.inputIds, ...pad], attentionMask: [...f.attentionMask, ...pad], tokenTypeIds: [...f.tokenTypeIds, ...pad], labels: f.labels };
   });
   return { examples, rows };
 }
 
 /** Accuracy of argmax(logits) on `examples`, in batches of `batchSize`; `onBatch` gets rows done. */
-export async function accuracy(model: BertForSequenceClassification, examples: readonly TokenizedExample[], batchSize = 8, onBatch?: (done: number) => void | Promise<void>): Promise<number> {
-  const data = exampleData(examples, { task: 'classification' });
+export async function accuracy(model: BertForSequenceClassification, examples: readonly Example[], batchSize = 8, onBatch?: (done: number) => void | Promise<void>): Promise<number> {
   let correct = 0;
   for (let i = 0; i < examples.length; i += batchSize) {
     const indices = Array.from({ length: Math.min(batchSize, examples.length - i) }, (_, j) => i + j);
-    const batch: ModelBatch = data.batch(indices);
+    const batch: ModelBatch = collate(indices.map((i) => examples[i]), 'classification');
     const predicted = tf.tidy(() => tf.argMax(model.logits(batch, { training: false }), -1));
     const values = await predicted.data();
     predicted.dispose();
@@ -110,9 +107,7 @@ export interface ClassifySettings {
   seed?: number;
 }
 
-export interface ClassifyRun extends FishTuneResult {
-  adapter: LoraAdapter;
-}
+export type ClassifyRun = FishTuneRunResult;
 
 /** The head's initial values, to start every run from the same classifier. */
 export async function snapshotHead(model: BertForSequenceClassification): Promise<Map<string, Float32Array>> {
@@ -128,30 +123,22 @@ export function restoreHead(model: BertForSequenceClassification, head: Map<stri
 /** LoRA (PiSSA) on the top layers, then Fisher/random → mask → training of the masked LoRA entries and the head. */
 export async function runClassify(
   loaded: LoadedBert,
-  train: readonly TokenizedExample[],
+  train: readonly Example[],
   s: ClassifySettings,
   onProgress?: (p: PipelineProgress) => void | Promise<void>,
 ): Promise<ClassifyRun> {
   const { model } = loaded;
-  const config = loraConfig({ r: s.r, lora_alpha: s.loraAlpha, target_modules: ['query', 'value'], layers: `top:${s.topLayers}`, init_lora_weights: 'pissa' }, model);
-  const adapter = await injectOffGpu(model, /\.(query|value)$/, () => injectLora(model, config, new Rng(s.seed ?? 0)));
-  try {
-    const result = await fishTuneRun({
-      model,
-      adapter,
-      train,
-      selection: s.selection,
-      ratio: s.ratio,
-      steps: s.steps,
-      lr: s.lr,
-      batchSize: s.batchSize,
-      trainHead: true,
-      seed: s.seed,
-      onProgress,
-    });
-    return { ...result, adapter };
-  } catch (e) {
-    adapter.dispose();
-    throw e;
-  }
+  await prepareOffGpu(model, /\.(query|value)$/);
+  return fishTuneRun({
+    model,
+    config: { r: s.r, lora_alpha: s.loraAlpha, target_modules: ['query', 'value'], layers: `top:${s.topLayers}`, init_lora_weights: 'pissa', base_model_name_or_path: 'sentence-transformers/all-MiniLM-L6-v2' },
+    train,
+    selection: s.selection,
+    ratio: s.ratio,
+    steps: s.steps,
+    lr: s.lr,
+    batchSize: s.batchSize,
+    seed: s.seed,
+    onProgress,
+  });
 }

@@ -1,21 +1,16 @@
 /**
- * The one place where the page calls the FISH method: Fisher → mask → masked training, with progress
- * callbacks. Everything else (stories.ts, classify.ts, the page) goes through {@link fishTuneRun}, so
- * that moving onto the library's `fishTune()` touches this file only. DOM-free and backend-free: the
- * headless test and Node run the same code as the page.
+ * The one place where the page calls the FISH method: the library's `fishTune()` (Fisher → mask → masked
+ * training with the trainer's AdamW), its progress mapped to the page's phases. DOM-free and backend-free:
+ * the headless test and Node run the same code as the page.
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { FishTuningError, type ModelBatch, type PeftAdapter, type PeftTargetModel, type TrainableParameter } from '@fish-tuning/core';
-import { computeFisher, disposeBatch, exampleData, fisherToBytes, type TokenizedExample } from '@fish-tuning/fisher';
-import { maskToTensors, maskedAdamWUpdate, scoresFromTensors, selectMask, type AdamWMoments, type Mask, type MaskSelection, type ScoreMap } from '@fish-tuning/mask';
-
-/** A model the pipeline can train: PEFT target plus per-example loss and head parameters. */
-export type TrainableModel = PeftTargetModel & {
-  readonly task: 'causal-lm' | 'classification' | 'regression';
-  perExampleLoss(batch: ModelBatch, ctx?: { training: boolean }): tf.Tensor1D;
-  headParameters(): TrainableParameter[];
-};
+import { collate, disposeBatch, registerTuner, registeredTuners, type Example, type PeftAdapter, type PeftTargetModel } from '@fish-tuning/core';
+import { fisherToBytes } from '@fish-tuning/fisher';
+import { loraTuner, type LoraOptions } from '@fish-tuning/lora';
+import type { Mask, MaskSelection } from '@fish-tuning/mask';
+import { fishTune } from '@fish-tuning/pipeline';
+import { offGpu } from './init-off-gpu';
 
 export type Phase = 'fisher' | 'mask' | 'train';
 
@@ -30,28 +25,30 @@ export interface PipelineProgress {
   mask?: Mask;
 }
 
-export interface FishTuneOptions {
-  model: TrainableModel;
-  /** An adapter already injected into `model` (the caller picks the method and init). */
-  adapter: PeftAdapter;
-  train: readonly TokenizedExample[];
+export interface FishTuneRunOptions {
+  model: PeftTargetModel;
+  /** LoRA options in PEFT names; the page gives `init_lora_weights: 'pissa'` for FISH and random alike. */
+  config: LoraOptions;
+  train: readonly Example[];
   /** 'fish' (top-k Fisher), 'random' (the paper's control), or 'none' (dense). */
   selection: MaskSelection | 'none';
-  /** Fraction of the PEFT entries trained. */
+  /** Fraction of the LoRA entries trained. */
   ratio: number;
   steps: number;
   lr: number;
-  /** Examples per step (cycled in order); default all of them (full batch). */
+  /** Examples per step; default all of them (full batch). */
   batchSize?: number;
   /** Fisher samples; default all training examples. */
   fisherSamples?: number;
-  /** Also train the model's head (classification) densely. */
-  trainHead?: boolean;
   seed?: number;
+  /** The adapter as initialised, once the mask is chosen and before the first update (to record the start). */
+  onInjected?: (adapter: PeftAdapter) => void | Promise<void>;
   onProgress?: (p: PipelineProgress) => void | Promise<void>;
 }
 
-export interface FishTuneResult {
+export interface FishTuneRunResult {
+  /** The trained adapter, still injected in the model (dispose it to restore the model). */
+  adapter: PeftAdapter;
   mask: Mask | null;
   /** fish_fisher.safetensors bytes (null for random / none). */
   fisherBytes: Uint8Array | null;
@@ -59,90 +56,84 @@ export interface FishTuneResult {
   losses: number[];
 }
 
-const yieldToPage = () => new Promise((r) => setTimeout(r, 0));
-
-function batches(n: number, batchSize: number): (step: number) => number[] {
-  return (step) => Array.from({ length: Math.min(batchSize, n) }, (_, j) => ((step - 1) * batchSize + j) % n);
-}
-
-/** Zero AdamW moments (mask's adamWMoments leaves its two zerosLike temporaries behind). */
-function zeroMoments(v: tf.Variable): AdamWMoments {
-  const zero = () => {
-    const z = tf.zerosLike(v);
-    const out = tf.variable(z, false);
-    z.dispose();
-    return out;
-  };
-  return { m: zero(), v: zero() };
-}
-
-/** Fisher (or random scores) → mask → `steps` masked AdamW updates. The model keeps the trained adapter. */
-export async function fishTuneRun(o: FishTuneOptions): Promise<FishTuneResult> {
-  const { model, adapter, selection, ratio, steps, lr, seed = 0, onProgress } = o;
-  if (o.train.length === 0) throw new FishTuningError('no training examples', { option: 'train' });
-  if (!Number.isInteger(steps) || steps < 1) throw new FishTuningError(`steps must be a positive integer, got ${steps}`, { option: 'steps' });
-  const data = exampleData(o.train, { task: model.task, padTokenId: 0 });
-  const candidates = adapter.trainableParameters().filter((p) => p.fishCandidate);
-  const params = [...adapter.trainableParameters(), ...(o.trainHead ? model.headParameters() : [])];
-
-  let mask: Mask | null = null;
-  let fisherBytes: Uint8Array | null = null;
-  if (selection !== 'none') {
-    let scores: ScoreMap;
-    if (selection === 'random') {
-      scores = new Map(candidates.map((p) => [p.name, { shape: [...p.variable.shape], data: new Float32Array(p.variable.size) }]));
-    } else {
-      const samples = Math.min(o.fisherSamples ?? o.train.length, o.train.length);
-      await onProgress?.({ phase: 'fisher', done: 0, total: samples });
-      const fisher = await computeFisher(model, candidates, data, {
-        indices: Array.from({ length: samples }, (_, i) => i),
-        estimator: 'empirical',
-        // One chunk shape for every chunk (WebGPU compiles per shape); progress per chunk.
-        chunkSize: Math.min(o.batchSize ?? samples, samples),
-        onProgress: (p) => void onProgress?.({ phase: 'fisher', done: p.done, total: p.total }),
-      });
-      try {
-        scores = await scoresFromTensors(fisher.scores);
-        fisherBytes = await fisherToBytes(fisher, { source: 'fish-tuning browser example' });
-      } finally {
-        fisher.dispose();
-      }
-    }
-    mask = selectMask(scores, { ratio, selection, seed, metadata: { source: selection === 'fish' ? 'empirical Fisher' : 'random' } });
-    await onProgress?.({ phase: 'mask', done: 1, total: 1, mask });
+/**
+ * LoRA as the library's tuner, registered under the page's own name so that its init can be kept off WebGPU
+ * (init-off-gpu.ts); the adapter it makes is the library's, saved as PEFT 'LORA'.
+ */
+const PAGE_LORA = 'lora-page';
+let injected: PeftAdapter | null = null;
+function pageLora(): string {
+  if (!registeredTuners().includes(PAGE_LORA)) {
+    registerTuner({
+      ...loraTuner,
+      name: PAGE_LORA,
+      inject: (model, config, rng) => (injected = offGpu(() => loraTuner.inject(model, config, rng))),
+    });
   }
+  return PAGE_LORA;
+}
 
-  const maskTensors = mask ? maskToTensors(mask) : new Map<string, tf.Tensor>();
-  const moments: AdamWMoments[] = params.map((p) => zeroMoments(p.variable));
-  const vars = params.map((p) => p.variable);
-  const pick = batches(o.train.length, o.batchSize ?? o.train.length);
-  const ctx = { training: false };
-  const losses: number[] = [];
+/** Mean loss over `examples` in one batch (the page trains on a handful of rows), read asynchronously. */
+async function meanLoss(model: PeftTargetModel, examples: readonly Example[]): Promise<number> {
+  const batch = collate(examples, model.task);
   try {
-    await onProgress?.({ phase: 'train', done: 0, total: steps });
-    for (let step = 1; step <= steps; step++) {
-      const batch = data.batch(pick(step));
-      try {
-        const { value, grads } = tf.variableGrads(() => tf.mean(model.perExampleLoss(batch, ctx)) as tf.Scalar, vars);
-        const loss = (await value.data())[0];
-        value.dispose();
-        params.forEach((p, i) => maskedAdamWUpdate(p.variable, grads[p.variable.name], moments[i], maskTensors.get(p.name) ?? null, step, { lr }));
-        tf.dispose(Object.values(grads));
-        losses.push(loss);
-      } finally {
-        disposeBatch(batch);
-      }
-      await onProgress?.({ phase: 'train', done: step, total: steps, loss: losses[step - 1] });
-      await yieldToPage();
-    }
-    const last = data.batch(pick(steps));
-    const final = tf.tidy(() => tf.mean(model.perExampleLoss(last, ctx)));
-    losses.push((await final.data())[0]);
-    final.dispose();
-    disposeBatch(last);
+    const t = tf.tidy(() => tf.mean(model.perExampleLoss(batch, { training: false })));
+    const value = (await t.data())[0];
+    t.dispose();
+    return value;
   } finally {
-    tf.dispose([...maskTensors.values()]);
-    for (const m of moments) tf.dispose([m.m, m.v]);
+    disposeBatch(batch);
   }
-  return { mask, fisherBytes, losses };
+}
+
+/** fishTune with the page's settings: constant learning rate, no weight decay, clipping or dropout, fixed order. */
+export async function fishTuneRun(o: FishTuneRunOptions): Promise<FishTuneRunResult> {
+  const losses: number[] = [];
+  let fisherBytes: Uint8Array | null = null;
+  const batchSize = o.batchSize ?? o.train.length;
+  const result = await fishTune({
+    model: o.model,
+    method: pageLora(),
+    config: o.config as Record<string, unknown>,
+    train: o.train,
+    mask: o.selection,
+    ...(o.selection === 'none' ? {} : { ratio: o.ratio }),
+    fisher: { samples: Math.min(o.fisherSamples ?? o.train.length, o.train.length), estimator: 'empirical', chunkSize: Math.min(batchSize, o.train.length) },
+    seed: o.seed ?? 0,
+    training: {
+      maxSteps: o.steps,
+      lr: o.lr,
+      batchSize,
+      schedule: 'constant',
+      warmupRatio: 0,
+      weightDecay: 0,
+      clipNorm: null,
+      dropout: false,
+      // The frozen-prefix cache reads activations synchronously, which WebGPU cannot do.
+      activationCache: tf.getBackend() === 'webgpu' ? 'off' : 'auto',
+    },
+    onMessage: () => undefined,
+    onFisher: async (fisher) => {
+      fisherBytes = await fisherToBytes(fisher, { source: 'fish-tuning browser example' });
+    },
+    onProgress: async (p) => {
+      if (p.phase === 'fisher') await o.onProgress?.({ phase: 'fisher', done: p.done, total: p.total });
+      else if (p.phase === 'mask') {
+        await o.onInjected?.(injected!);
+        await o.onProgress?.({ phase: 'mask', done: 1, total: 1, mask: p.mask });
+        await o.onProgress?.({ phase: 'train', done: 0, total: o.steps });
+      } else if (p.phase === 'train') {
+        losses.push(p.step.loss);
+        await o.onProgress?.({ phase: 'train', done: p.done, total: p.total, loss: p.step.loss });
+        await new Promise((r) => setTimeout(r, 0)); // let the page repaint
+      }
+    },
+  });
+  try {
+    losses.push(await meanLoss(o.model, o.train.slice(0, batchSize)));
+  } catch (e) {
+    result.adapter.dispose();
+    throw e;
+  }
+  return { adapter: result.adapter, mask: result.mask, fisherBytes, losses };
 }

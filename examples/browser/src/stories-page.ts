@@ -3,17 +3,17 @@
  * masked training (loss chart live) → generation after, and keeps every run for comparison.
  * @module
  */
-import { probeLogits, changedEntries, sentenceIds, loadStoriesBytes, runStories, streamGreedy, storiesLoraConfig, type LoadedStories } from './stories';
+import { probeLogits, changedEntries, sentenceIds, loadStoriesBytes, runStories, streamGreedy, type LoadedStories } from './stories';
 import { adapterDirectoryFiles, zipFolder } from './adapter-zip';
 import { lossSpec, maskShares, maskSpec, renderChart, type LossPoint } from './charts';
 import { $, PhaseProgress, downloadBytes, fetchBytes, gate, num } from './ui';
 import { state, zips, type StoriesRecord } from './state';
 import type { MaskSelection } from '@fish-tuning/mask';
-import type { LoraAdapter } from '@fish-tuning/lora';
+import type { PeftAdapter } from '@fish-tuning/core';
 
 let loaded: LoadedStories | null = null;
 let modelName = '';
-let current: LoraAdapter | null = null;
+let current: PeftAdapter | null = null;
 const beforeCache = new Map<string, string>();
 let phaseLine: PhaseProgress | null = null;
 /** The mode's one progress line (one ticker). */
@@ -100,6 +100,7 @@ async function runBody(p: PhaseProgress): Promise<void> {
     lr: num('s-lr'),
     selection: $<HTMLSelectElement>('s-select').value as MaskSelection,
     seed: 0,
+    baseModel: modelName,
   };
   const tokens = num('s-tokens');
   const prompt = $<HTMLInputElement>('s-prompt').value;
@@ -172,14 +173,14 @@ async function runBody(p: PhaseProgress): Promise<void> {
   t0 = performance.now();
   const logits = await probeLogits(l.model, probeIds);
   const zipName = `fish-lora-${modelName}-run${id}`;
-  const files = await adapterDirectoryFiles(run.adapter, run.mask, run.fisherBytes, { base_model_name_or_path: modelName });
+  const files = await adapterDirectoryFiles(run.adapter, run.mask, run.fisherBytes);
   zips.set(zipName, zipFolder(zipName, files));
   lap('files', t0);
 
   const record: StoriesRecord = {
     id,
     label,
-    settings: { ...settings, sentences: settings.sentences.filter((s) => s.trim()).length, tokens, prompt, init: storiesLoraConfig(l.model, settings).init_lora_weights },
+    settings: { ...settings, sentences: settings.sentences.filter((s) => s.trim()).length, tokens, prompt, init: (run.adapter.config as { init_lora_weights?: unknown }).init_lora_weights },
     before: prompt + before,
     after: prompt + after,
     losses: run.losses,

@@ -5,13 +5,12 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { FishTuningError, Rng } from '@fish-tuning/core';
+import { FishTuningError, IGNORE_INDEX, type Example, type PeftAdapter } from '@fish-tuning/core';
 import { Llama2cTokenizer, llama2cModel, parseLlama2c, type LlamaForCausalLM } from '@fish-tuning/models';
-import { injectLora, loraConfig, type LoraAdapter } from '@fish-tuning/lora';
-import { IGNORE_LABEL, type TokenizedExample } from '@fish-tuning/fisher';
+import type { LoraOptions } from '@fish-tuning/lora';
 import type { MaskSelection } from '@fish-tuning/mask';
-import { fishTuneRun, type FishTuneResult, type PipelineProgress } from './pipeline';
-import { injectOffGpu } from './init-off-gpu';
+import { fishTuneRun, type FishTuneRunResult, type PipelineProgress } from './pipeline';
+import { prepareOffGpu } from './init-off-gpu';
 
 export interface LoadedStories {
   model: LlamaForCausalLM;
@@ -76,7 +75,7 @@ export function sentenceIds(tokenizer: Llama2cTokenizer, sentence: string): numb
  * labels -100): every batch and Fisher chunk then has the same shape, so WebGPU compiles its shaders once
  * instead of once per sentence length (a minute each on a software adapter).
  */
-export function sentenceExamples(tokenizer: Llama2cTokenizer, sentences: readonly string[]): TokenizedExample[] {
+export function sentenceExamples(tokenizer: Llama2cTokenizer, sentences: readonly string[]): Example[] {
   const rows = sentences.map((s) => s.trim()).filter((s) => s.length > 0);
   if (rows.length === 0) throw new FishTuningError('no training sentences (one per line)', { option: 'sentences' });
   const ids = rows.map((s) => sentenceIds(tokenizer, s));
@@ -86,7 +85,7 @@ export function sentenceExamples(tokenizer: Llama2cTokenizer, sentences: readonl
     return {
       inputIds: [...r, ...new Array(pad).fill(0)],
       attentionMask: [...r.map(() => 1), ...new Array(pad).fill(0)],
-      labels: [...r, ...new Array(pad).fill(IGNORE_LABEL)],
+      labels: [...r, ...new Array(pad).fill(IGNORE_INDEX)],
     };
   });
 }
@@ -100,45 +99,44 @@ export interface StoriesSettings {
   lr: number;
   selection: MaskSelection;
   seed?: number;
+  /** adapter_config.json's base_model_name_or_path. */
+  baseModel?: string;
 }
 
-export interface StoriesRun extends FishTuneResult {
-  adapter: LoraAdapter;
+export interface StoriesRun extends FishTuneRunResult {
   /** The LoRA tensors right after (PiSSA) init, PEFT name → values, to check what moved. */
   initial: Map<string, Float32Array>;
-  examples: TokenizedExample[];
+  examples: Example[];
 }
 
-/** The LoRA config the story mode uses: q_proj and v_proj of every layer, PiSSA init (see the page's note). */
-export function storiesLoraConfig(model: LlamaForCausalLM, s: Pick<StoriesSettings, 'r' | 'loraAlpha'>) {
-  return loraConfig({ r: s.r, lora_alpha: s.loraAlpha, target_modules: ['q_proj', 'v_proj'], init_lora_weights: 'pissa' }, model);
+/** The LoRA options the story mode uses: q_proj and v_proj of every layer, PiSSA init (see the page's note). */
+export function storiesLoraOptions(s: Pick<StoriesSettings, 'r' | 'loraAlpha' | 'baseModel'>): LoraOptions {
+  return { r: s.r, lora_alpha: s.loraAlpha, target_modules: ['q_proj', 'v_proj'], init_lora_weights: 'pissa', base_model_name_or_path: s.baseModel ?? null };
 }
 
-/** Injects LoRA (PiSSA) into the model and runs Fisher → mask → masked training on the sentences. */
+/** LoRA (PiSSA) on the model, then the library's Fisher → mask → masked training on the sentences. */
 export async function runStories(loaded: LoadedStories, s: StoriesSettings, onProgress?: (p: PipelineProgress) => void | Promise<void>): Promise<StoriesRun> {
   const examples = sentenceExamples(loaded.tokenizer, s.sentences);
-  const adapter = await injectOffGpu(loaded.model, /\.(q_proj|v_proj)$/, () => injectLora(loaded.model, storiesLoraConfig(loaded.model, s), new Rng(s.seed ?? 0)));
-  try {
-    const initial = await valuesOf(adapter);
-    const result = await fishTuneRun({
-      model: loaded.model,
-      adapter,
-      train: examples,
-      selection: s.selection,
-      ratio: s.ratio,
-      steps: s.steps,
-      lr: s.lr,
-      seed: s.seed,
-      onProgress,
-    });
-    return { ...result, adapter, initial, examples };
-  } catch (e) {
-    adapter.dispose();
-    throw e;
-  }
+  await prepareOffGpu(loaded.model, /\.(q_proj|v_proj)$/);
+  let initial = new Map<string, Float32Array>();
+  const result = await fishTuneRun({
+    model: loaded.model,
+    config: storiesLoraOptions(s),
+    train: examples,
+    selection: s.selection,
+    ratio: s.ratio,
+    steps: s.steps,
+    lr: s.lr,
+    seed: s.seed,
+    onInjected: async (adapter) => {
+      initial = await valuesOf(adapter);
+    },
+    onProgress,
+  });
+  return { ...result, initial, examples };
 }
 
-async function valuesOf(adapter: LoraAdapter): Promise<Map<string, Float32Array>> {
+async function valuesOf(adapter: PeftAdapter): Promise<Map<string, Float32Array>> {
   const out = new Map<string, Float32Array>();
   for (const p of adapter.trainableParameters()) out.set(p.name, Float32Array.from(await p.variable.data()));
   return out;

@@ -9,9 +9,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Server } from 'node:http';
 import type { Page } from 'playwright-core';
-import { ADAPTER_CONFIG_NAME, ADAPTER_WEIGHTS_NAME, FISHER_SIDECAR_NAME, MASK_SIDECAR_NAME, readSafetensorsBytes } from '@fish-tuning/core';
+import { ADAPTER_CONFIG_NAME, ADAPTER_WEIGHTS_NAME, FISHER_SIDECAR_NAME, MASK_SIDECAR_NAME, adapterFilesFromBytes, adapterFromFiles, readSafetensorsBytes } from '@fish-tuning/core';
 import { generate, loadLlama2c } from '@fish-tuning/models';
-import { applyLoraFiles } from '@fish-tuning/lora';
+import { registerLora } from '@fish-tuning/lora';
 import { maskFromBytes } from '@fish-tuning/mask';
 import { fisherFromBytes } from '@fish-tuning/fisher';
 import { hasChromium, hasShared, launchChromium, sharedPath, CHROMIUM_PATH } from '@fish-tuning/test-utils';
@@ -87,8 +87,12 @@ function checkRun(r: StoriesRecord, steps: number): void {
   expect(r.outsideMask).toBe(0);
 }
 
-/** Loads the zip's adapter onto stories260K in Node (wasm): max |Δ| of its logits vs the page's, and of the base model's. */
-async function compareInNode(tensors: ReturnType<typeof readSafetensorsBytes>['tensors'], config: Record<string, unknown>, record: StoriesRecord) {
+/**
+ * Loads the zip's adapter onto stories260K in Node (wasm) with the library's generic loader (the method comes
+ * from adapter_config.json): max |Δ| of its logits vs the page's, and of the base model's.
+ */
+async function compareInNode(files: Map<string, Uint8Array>, record: StoriesRecord) {
+  registerLora();
   const node = await loadLlama2c(sharedPath('models', 'stories260K'));
   const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
     expect(a.length).toBe(b.length);
@@ -98,7 +102,7 @@ async function compareInNode(tensors: ReturnType<typeof readSafetensorsBytes>['t
   };
   try {
     const baseDiff = maxDiff(await probeLogits(node.model, record.probeIds), record.probeBaseLogits);
-    const adapter = applyLoraFiles(node.model, { config: config as never, tensors, configFile: ADAPTER_CONFIG_NAME, weightsFile: ADAPTER_WEIGHTS_NAME });
+    const adapter = adapterFromFiles(node.model, adapterFilesFromBytes(files, `${record.zipName}/`));
     const zipDiff = maxDiff(await probeLogits(node.model, record.probeIds), record.probeLogits);
     adapter.dispose();
     return { zipDiff, baseDiff };
@@ -119,7 +123,7 @@ function readZip(zip: Uint8Array, record: StoriesRecord) {
   const mask = maskFromBytes(files.get(MASK_SIDECAR_NAME)!, MASK_SIDECAR_NAME);
   expect(mask.k).toBe(record.k);
   expect(fisherFromBytes(files.get(FISHER_SIDECAR_NAME)!, FISHER_SIDECAR_NAME).scores.size).toBe(20);
-  return { config, tensors };
+  return files;
 }
 
 async function downloadZip(page: Page, row: number): Promise<Uint8Array> {
@@ -168,11 +172,11 @@ describe.skipIf(missing)('browser page in headless Chromium', () => {
     }
 
     // The one download: a PEFT directory with the FISH sidecars, loadable in Node.
-    const { config, tensors } = readZip(zip, record);
+    const files = readZip(zip, record);
     // On another backend the reloaded adapter must agree as well as the base model itself does: SwiftShader's
     // WebGPU and wasm already differ by ~5e-3 on stories260K's base logits (|logit| up to ~18). The strict
     // ≤ 1e-4 check is the wasm fallback test below (the same backend on both sides).
-    const { zipDiff, baseDiff } = await compareInNode(tensors, config, record);
+    const { zipDiff, baseDiff } = await compareInNode(files, record);
     console.log(`zip reloaded in Node (wasm): max |Δlogit| ${zipDiff.toExponential(2)} (base model webgpu vs wasm: ${baseDiff.toExponential(2)}); page times ${JSON.stringify(record.times)} ms, ${record.stepsPerSecond.toFixed(3)} steps/s`);
     expect(zipDiff).toBeLessThanOrEqual(Math.max(1e-4, 2 * baseDiff));
 
@@ -201,8 +205,7 @@ describe.skipIf(missing)('browser page in headless Chromium', () => {
       const first = await runStoriesOnPage(page, { steps: 8, tokens: 24, shot: 'wasm' });
       checkRun(first, 8);
       // The same backend on both sides: the download reproduces the page's logits to 1e-4.
-      const { config, tensors } = readZip(await downloadZip(page, 0), first);
-      const { zipDiff, baseDiff } = await compareInNode(tensors, config, first);
+      const { zipDiff, baseDiff } = await compareInNode(readZip(await downloadZip(page, 0), first), first);
       console.log(`wasm fallback: zip reloaded in Node, max |Δlogit| ${zipDiff.toExponential(2)} (base ${baseDiff.toExponential(2)}); ${first.stepsPerSecond.toFixed(2)} steps/s`);
       expect(zipDiff).toBeLessThanOrEqual(1e-4);
       // A second run (random mask) keeps the first's results.
