@@ -1,7 +1,7 @@
 /**
  * Every library package's browser entry (its "." export under the `browser` and `@fish-tuning/source`
  * conditions) must bundle for platform=browser without Node built-ins: the page and any browser user import
- * them. The Node-only packages are listed here; test-utils' browserBundleProblems does the bundling.
+ * them. The Node-only packages are listed here, private ones skipped; test-utils' browserBundleProblems does the bundling.
  */
 import { describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
@@ -13,6 +13,7 @@ const NODE_ONLY = new Set(['@fish-tuning/cli', '@fish-tuning/test-utils', '@fish
 
 interface Pkg {
   name: string;
+  private?: boolean;
   exports?: Record<string, unknown>;
 }
 
@@ -30,7 +31,8 @@ const packages = fs
   .map((d) => path.join(repoRoot(), 'packages', d))
   .filter((d) => fs.existsSync(path.join(d, 'package.json')))
   .map((d) => ({ dir: d, pkg: JSON.parse(fs.readFileSync(path.join(d, 'package.json'), 'utf8')) as Pkg }))
-  .filter(({ pkg }) => !NODE_ONLY.has(pkg.name));
+  // Private packages (test helpers, the conformance table) are never imported by users.
+  .filter(({ pkg }) => !NODE_ONLY.has(pkg.name) && !pkg.private);
 
 describe('browser entries of the library packages', () => {
   it('covers the library packages and leaves out only the Node-only ones', () => {
