@@ -1,142 +1,79 @@
 /**
- * The page: DOM wiring only; every computation is in pipeline.ts (which the headless test runs too).
+ * The page: picks the backend (WebGPU → WebAssembly) and says which one runs, switches between the two
+ * modes, and runs every action with the buttons gated and errors shown. The work is in stories-page.ts and
+ * classify-page.ts; the method itself in pipeline.ts.
  * @module
  */
-import * as tf from '@tensorflow/tfjs-core';
-import { ready } from '@fish-tuning/backend-webgpu';
-import { adapterFiles, changedEntries, fetchBytes, fishLora, greedyText, loadLlama2cBytes, type FishLoraRun, type LoadedStories } from './pipeline';
-
-const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
-const num = (id: string) => Number($<HTMLInputElement>(id).value);
-
-let loaded: LoadedStories | null = null;
-let run: FishLoraRun | null = null;
-let backendReady = false;
-
-function log(message: string): void {
-  $('log').textContent += `${new Date().toLocaleTimeString()}  ${message}\n`;
-}
-
-/** Runs a button's action with the buttons disabled, reporting errors on the page. */
-function action(id: string, fn: () => Promise<void>): void {
-  $<HTMLButtonElement>(id).addEventListener('click', async () => {
-    const buttons = [...document.querySelectorAll('button')];
-    const was = buttons.map((b) => b.disabled);
-    buttons.forEach((b) => (b.disabled = true));
-    try {
-      if (!backendReady) throw new Error('WebGPU is not available in this browser (see the README)');
-      await fn();
-    } catch (e) {
-      log(`error: ${(e as Error).message}`);
-      console.error(e);
-    } finally {
-      buttons.forEach((b, i) => (b.disabled = was[i]));
-      refresh();
-    }
-  });
-}
+import { chooseBackend } from './backend';
+import { refreshStories, wireStories } from './stories-page';
+import { refreshClassify, wireClassify } from './classify-page';
+import { state } from './state';
+import { $ } from './ui';
 
 function refresh(): void {
-  $<HTMLButtonElement>('generate').disabled = !loaded;
-  $<HTMLButtonElement>('train').disabled = !loaded || run !== null;
-  $<HTMLButtonElement>('download').disabled = !run;
+  refreshStories();
+  refreshClassify();
 }
 
-function useModel(next: LoadedStories, source: string): void {
-  run?.adapter.dispose();
-  run = null;
-  loaded?.model.dispose();
-  loaded = next;
-  const c = next.model.config;
-  $('model-info').textContent = `${source}: dim ${c.hiddenSize}, ${c.numHiddenLayers} layers, ${c.numAttentionHeads} heads (${c.numKeyValueHeads} kv), vocab ${c.vocabSize}`;
-  log(`loaded ${source}`);
+function showError(message: string): void {
+  state.errors.push(message);
+  const el = $('error');
+  el.textContent = `Error: ${message}`;
+  el.hidden = false;
 }
 
-function drawCurve(losses: readonly number[], steps: number): void {
-  const canvas = $<HTMLCanvasElement>('curve');
-  const g = canvas.getContext('2d')!;
-  g.clearRect(0, 0, canvas.width, canvas.height);
-  if (losses.length === 0) return;
-  const max = Math.max(...losses);
-  const min = Math.min(...losses);
-  const x = (i: number) => 10 + (i / Math.max(steps, 1)) * (canvas.width - 20);
-  const y = (v: number) => 10 + (max === min ? 0.5 : (max - v) / (max - min)) * (canvas.height - 20);
-  g.strokeStyle = '#0a6';
-  g.beginPath();
-  losses.forEach((v, i) => (i ? g.lineTo(x(i), y(v)) : g.moveTo(x(i), y(v))));
-  g.stroke();
+/** Wraps an action: marks the page busy (every button says so), shows errors, re-enables afterwards. */
+function action(name: string, fn: () => Promise<void>): () => Promise<void> {
+  return async () => {
+    if (state.busy) return;
+    state.busy = name;
+    $('error').hidden = true;
+    refresh();
+    try {
+      await fn();
+    } catch (e) {
+      showError((e as Error).message);
+      console.error(e);
+    } finally {
+      state.busy = null;
+      refresh();
+    }
+  };
 }
 
-function download(name: string, bytes: Uint8Array): void {
-  const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: name.endsWith('.json') ? 'application/json' : 'application/octet-stream' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+function showMode(mode: string): void {
+  for (const tab of document.querySelectorAll<HTMLButtonElement>('[data-mode]')) {
+    const on = tab.dataset.mode === mode;
+    tab.setAttribute('aria-selected', String(on));
+    $(`mode-${tab.dataset.mode}`).hidden = !on;
+  }
 }
 
-action('load-url', async () => {
-  const modelUrl = $<HTMLInputElement>('model-url').value;
-  const tokUrl = $<HTMLInputElement>('tok-url').value;
-  const [m, t] = await Promise.all([fetchBytes(modelUrl), fetchBytes(tokUrl)]);
-  useModel(loadLlama2cBytes(m, t, { model: modelUrl, tokenizer: tokUrl }), modelUrl);
-});
+for (const tab of document.querySelectorAll<HTMLButtonElement>('[data-mode]')) tab.addEventListener('click', () => showMode(tab.dataset.mode!));
+wireStories(action);
+wireClassify(action);
+refresh();
 
-action('load-files', async () => {
-  const files = [...($<HTMLInputElement>('files').files ?? [])];
-  const tok = files.find((f) => /^tok/i.test(f.name));
-  const model = files.find((f) => f !== tok);
-  if (!tok || !model) throw new Error('pick two files: the checkpoint .bin and the tokenizer (named tok*.bin)');
-  const bytes = async (f: File) => new Uint8Array(await f.arrayBuffer());
-  useModel(loadLlama2cBytes(await bytes(model), await bytes(tok), { model: model.name, tokenizer: tok.name }), model.name);
-});
-
-action('generate', async () => {
-  const tokens = num('tokens');
-  const started = performance.now();
-  const text = await greedyText(loaded!, tokens, $<HTMLInputElement>('prompt').value);
-  const prompt = $<HTMLInputElement>('prompt').value;
-  $('generated').textContent = `${run ? '[with the FISH-LoRA adapter] ' : ''}${prompt}${text}`;
-  log(`generated ${tokens} tokens in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-});
-
-action('train', async () => {
-  const steps = num('steps');
-  const losses: number[] = [];
-  const started = performance.now();
-  run = await fishLora(loaded!, {
-    sentences: $<HTMLTextAreaElement>('sentences').value.split('\n'),
-    r: num('r'),
-    loraAlpha: num('alpha'),
-    ratio: num('ratio'),
-    steps,
-    lr: num('lr'),
-    onStatus: log,
-    onStep: async (step, loss) => {
-      losses.push(loss);
-      $('losses').textContent = losses.map((l, i) => `step ${i + 1}: ${l.toFixed(4)}`).join('\n');
-      drawCurve(losses, steps);
-      await new Promise((r) => setTimeout(r, 0)); // let the page repaint
-    },
-  });
-  drawCurve(run.losses, steps);
-  const { changed, outsideMask } = await changedEntries(run);
-  log(`trained in ${((performance.now() - started) / 1000).toFixed(1)} s; final loss ${run.losses.at(-1)!.toFixed(4)}; ${changed} of ${run.mask.total} LoRA entries changed (k = ${run.mask.k}, outside the mask: ${outsideMask})`);
-});
-
-action('download', async () => {
-  for (const [name, bytes] of await adapterFiles(run!)) download(name, bytes);
-  log('adapter files downloaded');
-});
-
-ready().then(
-  () => {
-    backendReady = true;
-    $('backend').textContent = tf.getBackend();
+chooseBackend().then(
+  (b) => {
+    state.backend = b;
+    const notice = $('backend');
+    if (b.name === 'webgpu') {
+      notice.className = b.software ? 'notice warn' : 'notice ok';
+      $('c-software').hidden = !b.software;
+      notice.textContent = b.software
+        ? `Running on WebGPU with a software adapter (${b.adapter}): it emulates a GPU on the CPU, roughly 1000× slower than a real one. The default sizes below are chosen for it; expect minutes.`
+        : `Running on WebGPU (${b.adapter}).`;
+    } else {
+      notice.className = 'notice warn';
+      notice.textContent = `WebGPU is not used (${b.whyNotWebgpu}); running on WebAssembly (CPU, SIMD) instead.`;
+    }
     refresh();
   },
   (e) => {
-    $('backend').textContent = `unavailable (${(e as Error).message}); start Chrome with WebGPU enabled`;
+    state.backendError = (e as Error).message;
+    $('backend').className = 'notice bad';
+    $('backend').textContent = `No backend could start: ${(e as Error).message}`;
+    refresh();
   },
 );

@@ -39,7 +39,6 @@ function servedFile(url: string, serve: Record<string, string>): string | null {
 export async function runInChromium<T = unknown>(entry: string, options: number | RunInChromiumOptions = {}): Promise<T> {
   const { timeoutMs = 240_000, serve = {} } = typeof options === 'number' ? { timeoutMs: options } : options;
   const esbuild = await import('esbuild');
-  const { chromium } = await import('playwright-core');
   const bundle = await esbuild.build({
     entryPoints: [entry],
     bundle: true,
@@ -69,12 +68,7 @@ export async function runInChromium<T = unknown>(entry: string, options: number 
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'fish-chromium-'));
-  const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: ['--enable-unsafe-webgpu', '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchChromium();
   try {
     const page = browser.pages()[0] ?? (await browser.newPage());
     const errors: string[] = [];
@@ -96,6 +90,38 @@ export async function runInChromium<T = unknown>(entry: string, options: number 
   } finally {
     await browser.close();
     server.close();
-    fs.rmSync(profile, { recursive: true, force: true });
   }
+}
+
+export interface LaunchChromiumOptions {
+  /** WebGPU on (`--enable-unsafe-webgpu`, the default) or off (`--disable-features=WebGPU`, to test fallbacks). */
+  webgpu?: boolean;
+  viewport?: { width: number; height: number };
+}
+
+/**
+ * Headless Debian Chromium in a fresh temporary profile (removed on close), downloads accepted. Playwright
+ * refuses `--user-data-dir` in args, so the profile is a persistent context's directory.
+ */
+export async function launchChromium(options: LaunchChromiumOptions = {}): Promise<import('playwright-core').BrowserContext> {
+  const { chromium } = await import('playwright-core');
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'fish-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    acceptDownloads: true,
+    ...(options.viewport ? { viewport: options.viewport } : {}),
+    args: [
+      options.webgpu === false ? '--disable-features=WebGPU' : '--enable-unsafe-webgpu',
+      '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+  });
+  context.on('close', () => {
+    try {
+      fs.rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+    } catch {
+      // Chromium may still be writing into its profile as it exits; a leftover temp dir is harmless.
+    }
+  });
+  return context;
 }

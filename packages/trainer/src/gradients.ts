@@ -30,7 +30,9 @@ export function maskedNormSquared(grads: ReadonlyMap<string, tf.Tensor>, params:
     let total: tf.Tensor = tf.scalar(0);
     for (const p of params) {
       const g = grads.get(p.name);
-      if (!g) continue;
+      // A tensor with no selected entry adds nothing; skipping it also avoids empty tensors, which WebGPU's
+      // reductions cannot upload.
+      if (!g || p.k === 0) continue;
       const masked = p.mask ? tf.mul(g, p.mask) : p.indices ? tf.gather(tf.reshape(g, [-1]), p.indices) : g;
       total = tf.add(total, tf.sum(tf.square(masked)));
     }

@@ -225,7 +225,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         }
         const stepNo = state.step + 1;
         const normSq = maskedNormSquared(grads, optimizer.params);
-        const [loss, nsq] = tf.tidy(() => tf.stack([lossSum, normSq]).dataSync());
+        // Read asynchronously: a synchronous read on WebGPU returns zeros and breaks the device (headless Chromium).
+        const both = tf.tidy(() => tf.stack([lossSum, normSq]));
+        const [loss, nsq] = await both.data();
+        both.dispose();
         normSq.dispose();
         if (!Number.isFinite(loss)) throw new NonFiniteError(stepNo, `the loss (${loss})`);
         if (!Number.isFinite(nsq)) throw new NonFiniteError(stepNo, 'a gradient', firstNonFinite(grads) ?? undefined);
