@@ -39,5 +39,5 @@ export {
 export { toTensor, toWritable } from './tensors.js';
 export { assignStateDict, assignParameters, parametersStateDict, savedHeadParameters } from './assign-state.js';
 export { Rng, type RngState } from './rng.js';
-export { installBackendFixes } from './backend-fixes.js';
+export { installBackendFixes, type BackendFixOptions } from './backend-fixes.js';
 export type { TextTokenizer } from './tokenizer.js';
