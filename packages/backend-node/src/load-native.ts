@@ -32,14 +32,20 @@ export function notSetUpMessage(moduleName: string, gpu: boolean, cause: string)
 /**
  * Imports `moduleName` through `load` (a literal `import('…')` in the caller, so bundlers resolve it from
  * the right package) and selects 'tensorflow'. Rejects with {@link notSetUpMessage} when the package or
- * its addon is missing. tfjs-node prints TensorFlow's C++ start-up logs unless TF_CPP_MIN_LOG_LEVEL is set.
+ * its addon is missing. libtensorflow 2.21 logs two or three start-up lines (oneDNN, CUDA) through absl before
+ * TF_CPP_MIN_LOG_LEVEL applies; they are harmless.
  */
 export async function loadNative(moduleName: string, gpu: boolean, load: () => Promise<unknown>): Promise<NativeBackendInfo> {
   process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
+  // tfjs-node's bundled tfjs registers the 'node' platform again; IS_TEST silences that warning (as tfjs-quiet does).
+  const quiet = tf.env().getBool('IS_TEST');
+  tf.env().set('IS_TEST', true);
   try {
     await load();
   } catch (e) {
     throw new Error(notSetUpMessage(moduleName, gpu, (e as Error).message));
+  } finally {
+    tf.env().set('IS_TEST', quiet);
   }
   // libtensorflow has native UnsortedSegmentSum and transposed MatMul kernels: of the project's fixes only
   // the matMul gradient is shared (it is global in tfjs), and it keeps transpose flags on this backend.

@@ -11,16 +11,17 @@ import { registerParams } from './commands/params.js';
 import { registerFisher } from './commands/fisher.js';
 import { registerMask } from './commands/mask.js';
 import { registerTrain } from './commands/train.js';
+import { registerSetupNative } from './commands/setup-native.js';
 
 export type CommandRegistrar = (program: Command, io: CliIO) => void;
 
 /** Sub-commands in the order `--help` lists them. */
-const COMMANDS: CommandRegistrar[] = [registerGenerate, registerEval, registerFisher, registerMask, registerTrain, registerParams];
+const COMMANDS: CommandRegistrar[] = [registerGenerate, registerEval, registerFisher, registerMask, registerTrain, registerParams, registerSetupNative];
 
 export function buildProgram(io: CliIO = processIO): Command {
   const program = new Command('fish-tune')
     .description('FISH-Tuning: Fisher-information masks inside parameter-efficient fine-tuning')
-    .option('--backend <name>', 'tfjs backend: wasm | cpu', 'wasm')
+    .option('--backend <name>', 'tfjs backend: auto (fastest installed: tensorflow-gpu > tensorflow > wasm) | tensorflow-gpu | tensorflow | wasm | cpu', 'auto')
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .exitOverride()
     .showHelpAfterError();

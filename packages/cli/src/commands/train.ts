@@ -19,7 +19,7 @@ import { saveFisher } from '@fish-tuning/fisher/node';
 import { budgetSize, maskToTensors, scoresFromTensors, selectMask, MASK_SELECTIONS, type MaskSelection, type ScoreMap } from '@fish-tuning/mask';
 import { saveMask } from '@fish-tuning/mask/node';
 import { CACHE_MODES, OPTIMIZERS, SCHEDULES, evaluateLoss, findCheckpoint, train, type CacheMode, type OptimizerName, type ScheduleName, type StepRecord, type TrainExample } from '@fish-tuning/trainer';
-import { selectBackend } from '../backend.js';
+import { defaultMaxTokens, selectBackend } from '../backend.js';
 import { readFisherRows } from './fisher.js';
 import { taskExamples } from './train-task.js';
 import { glueMetric } from '@fish-tuning/datasets-glue';
@@ -50,7 +50,7 @@ export interface TrainCliOptions extends MethodFlags {
   lr: string;
   batchSize: string;
   gradAccumulation: string;
-  maxTokens: string;
+  maxTokens?: string;
   optimizer: string;
   weightDecay?: string;
   schedule: string;
@@ -111,7 +111,7 @@ export function registerTrain(program: Command, io: CliIO): void {
     .option('--lr <lr>', 'peak learning rate', '1e-3')
     .option('--batch-size <n>', 'examples per update (before accumulation)', '8')
     .option('--grad-accumulation <n>', 'batches per update', '1')
-    .option('--max-tokens <n>', 'largest micro-batch in padded tokens (wasm heap is capped at 4 GiB)', '1024')
+    .option('--max-tokens <n>', 'largest micro-batch in padded tokens (default 1024 on wasm, whose heap is capped at 4 GiB; 16384 otherwise)')
     .option('--optimizer <name>', OPTIMIZERS.join(' | '), 'adamw')
     .option('--weight-decay <wd>', 'weight decay (default 0.01 AdamW, 0 SGD)')
     .option('--schedule <name>', SCHEDULES.join(' | '), 'linear')
@@ -128,7 +128,7 @@ export function registerTrain(program: Command, io: CliIO): void {
     .option('--resume [dir]', 'continue the run whose checkpoint is in dir (default: --out)')
     .option('--no-progress', 'no progress bar even on a TTY')
     .action(async (o: TrainCliOptions, cmd: Command) => {
-      await selectBackend(cmd.optsWithGlobals().backend);
+      const backend = await selectBackend(cmd.optsWithGlobals().backend);
       // Validate every flag before loading anything.
       const method = oneOf(o.method, METHODS, '--method');
       const maskHow = oneOf(o.mask, MASK_CHOICES, '--mask');
@@ -151,7 +151,7 @@ export function registerTrain(program: Command, io: CliIO): void {
         lr: num(o.lr, '--lr', (n) => n >= 0, 'a number ≥ 0'),
         batchSize: int(o.batchSize, '--batch-size'),
         gradAccumulation: int(o.gradAccumulation, '--grad-accumulation'),
-        maxTokensPerMicroBatch: int(o.maxTokens, '--max-tokens'),
+        maxTokensPerMicroBatch: o.maxTokens === undefined ? defaultMaxTokens(backend) : int(o.maxTokens, '--max-tokens'),
         weightDecay: o.weightDecay === undefined ? undefined : num(o.weightDecay, '--weight-decay', (n) => n >= 0, 'a number ≥ 0'),
         warmupRatio: num(o.warmupRatio, '--warmup-ratio', (n) => n >= 0 && n <= 1, 'a number in [0, 1]'),
         clipNorm: num(o.clipNorm, '--clip-norm', (n) => n >= 0, 'a number ≥ 0'),
