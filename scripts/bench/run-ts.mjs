@@ -10,8 +10,8 @@ import { build } from 'esbuild';
 import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const [entry, ...args] = process.argv.slice(2);
 if (!entry) {
@@ -28,6 +28,8 @@ await build({
   format: 'esm',
   target: 'node20',
   conditions: ['@fish-tuning/source'],
+  // Workspace packages that the root does not depend on resolve through the CLI's and backend-node's node_modules.
+  nodePaths: ['cli', 'backend-node'].map((p) => join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'packages', p, 'node_modules')),
   logLevel: 'warning',
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   plugins: [
