@@ -25,10 +25,10 @@ const results = {};
 for (const name of values.only.split(',')) {
   const [cmd, args] = runs[name];
   console.error(`running ${name}: ${[cmd, ...args].join(' ')}`);
-  const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, ...threadEnv }, maxBuffer: 1 << 26 });
+  const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, ...threadEnv }, maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] });
   const line = (r.stdout ?? '').trim().split('\n').filter((l) => l.startsWith('{')).at(-1);
   if (r.status !== 0 || !line) {
-    console.error(`${name} failed (exit ${r.status}):\n${(r.stderr ?? '').split('\n').slice(-20).join('\n')}`);
+    console.error(`${name} failed (exit ${r.status}); its output is above`);
     continue;
   }
   results[name] = JSON.parse(line);

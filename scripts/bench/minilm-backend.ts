@@ -3,7 +3,7 @@
  * LoRA r=8 on query,value in all 6 layers (+ the classifier head), the per-sample Fisher of 128 samples, and
  * the FISH-1 % / vanilla step ratio. Prints one JSON line. CPU time (process.cpuUsage: all threads of this
  * process) as well as wall time, because the machine is shared.
- *   node scripts/bench/run-ts.mjs scripts/bench/minilm-backend.ts --backend wasm|tensorflow [--steps 3] [--fisher 128]
+ *   node scripts/bench/run-ts.mjs scripts/bench/minilm-backend.ts --backend wasm|tensorflow [--steps 3] [--fisher 128] [--stock-batched-matmul]
  * Threads: wasm is single-threaded in Node; tensorflow reads TF_NUM_INTRAOP_THREADS / TF_NUM_INTEROP_THREADS.
  */
 import { parseArgs } from 'node:util';
@@ -16,7 +16,7 @@ import { computeFisher, exampleData } from '@fish-tuning/fisher';
 import { maskToTensors, scoresFromTensors, selectMask } from '@fish-tuning/mask';
 import { train, type TrainExample } from '@fish-tuning/trainer';
 
-const { values } = parseArgs({ options: { backend: { type: 'string', default: 'wasm' }, steps: { type: 'string', default: '3' }, fisher: { type: 'string', default: '128' }, model: { type: 'string', default: '.cache/models/all-MiniLM-L6-v2' } } });
+const { values } = parseArgs({ options: { backend: { type: 'string', default: 'wasm' }, steps: { type: 'string', default: '3' }, fisher: { type: 'string', default: '128' }, model: { type: 'string', default: '.cache/models/all-MiniLM-L6-v2' }, 'stock-batched-matmul': { type: 'boolean', default: false } } });
 const backend = values.backend!;
 const steps = Number(values.steps);
 const fisherSamples = Number(values.fisher);
@@ -27,6 +27,14 @@ if (backend === 'tensorflow') {
   const info = await (await import('@fish-tuning/backend-node')).ready();
   device = `tensorflow ${info.libtensorflow} (intra-op threads ${process.env.TF_NUM_INTRAOP_THREADS ?? 'default'})`;
 } else if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} failed`);
+if (values['stock-batched-matmul']) {
+  // For the before/after row: tfjs' own BatchMatMul kernel instead of fish-tuning's (wasm).
+  const fixed = tf.getKernel(tf.BatchMatMul, backend) as tf.KernelConfig & { stock?: tf.KernelConfig };
+  if (!fixed.stock) throw new Error(`--stock-batched-matmul: ${backend} has no fish-tuning BatchMatMul kernel`);
+  tf.unregisterKernel(tf.BatchMatMul, backend);
+  tf.registerKernel(fixed.stock);
+  device += ', stock BatchMatMul kernel';
+}
 
 const cpuMs = () => {
   const u = process.cpuUsage();
@@ -44,7 +52,7 @@ const examples: Array<TrainExample & { labels: number }> = Array.from({ length: 
 const { model } = await loadHfBert(values.model!, { numLabels: 2, tokenizer: false, seed: 0 });
 const adapter = injectLora(model, loraConfig({ r: 8, lora_alpha: 16, target_modules: ['query', 'value'], init_lora_weights: 'gaussian' }, model), new Rng(1));
 const params = [...adapter.trainableParameters(), ...model.headParameters()];
-// wasm's heap is capped at 4 GiB: two micro-batches of 8 × 128; the others take the batch at once.
+// wasm's heap is capped at 4 GiB: micro-batches (and Fisher chunks) of 8 × 128; the others take 16 × 128 at once.
 const maxTokens = backend === 'wasm' ? 1024 : BATCH * SEQ;
 
 /** Per-step CPU and wall ms of steps 2..n+1 (the first one warms up). */
@@ -70,16 +78,21 @@ async function stepTimes(masks: Map<string, tf.Tensor> | null): Promise<{ cpu: n
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+const progress = (what: string) => process.stderr.write(`[${backend}] ${what} (cpu ${(cpuMs() / 1000).toFixed(0)} s)\n`);
+progress('model loaded; vanilla LoRA steps');
 const vanilla = await stepTimes(null);
+progress('Fisher');
 let c0 = cpuMs();
 let w0 = performance.now();
-const fisher = await computeFisher(model, adapter.trainableParameters(), exampleData(examples.slice(0, fisherSamples), { task: model.task }), { samples: fisherSamples, seed: 1 });
+const fisher = await computeFisher(model, adapter.trainableParameters(), exampleData(examples.slice(0, fisherSamples), { task: model.task }), { samples: fisherSamples, seed: 1, chunkSize: maxTokens / SEQ });
 const fisherCpu = cpuMs() - c0;
 const fisherWall = performance.now() - w0;
 const mask = selectMask(await scoresFromTensors(fisher.scores), { ratio: 0.01 });
 fisher.dispose();
 const masks = maskToTensors(mask);
+progress('FISH-1 % steps');
 const fish = await stepTimes(masks);
+progress('vanilla steps again');
 // A second vanilla run after the FISH one, so that drift in machine load shows up in the ratio's spread.
 const vanilla2 = await stepTimes(null);
 

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ready } from '@fish-tuning/backend-webgpu';
 // The browser-safe part of test-utils (its index also holds Node-only helpers).
-import { runAllCases } from '../../test-utils/src/conformance/op-cases.js';
+import { runAllCases } from '../../test-utils/src/backend-conformance/op-cases.js';
 
 (window as any).__fishResult = (async () => {
   await ready();
