@@ -3,7 +3,7 @@
  * docs/benchmarks.md in one run: the MiniLM LoRA step, the per-sample Fisher of 128 samples and peak RSS on wasm,
  * tensorflow (native, after `node scripts/setup-native.mjs`) and PyTorch CPU at the same thread count, each backend
  * in its own process, one after the other. Prints the JSON lines and a markdown table.
- *   node scripts/bench/backends.mjs [--threads 1] [--steps 2] [--fisher 128] [--only wasm,tensorflow,pytorch]
+ *   node scripts/bench/backends.mjs [--threads 1] [--steps 2] [--fisher 128] [--only wasm,tensorflow,pytorch,wasm-stock]
  * PyTorch: the venv in $FISH_PYREF (default ~/.cache/fish-tuning/pyref) with torch, transformers and peft.
  */
 import { spawnSync } from 'node:child_process';
@@ -20,6 +20,8 @@ const runs = {
   wasm: [process.execPath, ['scripts/bench/run-ts.mjs', 'scripts/bench/minilm-backend.ts', '--backend', 'wasm', ...common]],
   tensorflow: [process.execPath, ['scripts/bench/run-ts.mjs', 'scripts/bench/minilm-backend.ts', '--backend', 'tensorflow', ...common]],
   pytorch: [python, ['scripts/bench/minilm_torch.py', '--threads', threads, ...common]],
+  // wasm with tfjs' stock BatchMatMul kernel: what fish-tuning's batched matMul kernel changes in a whole step.
+  'wasm-stock': [process.execPath, ['scripts/bench/run-ts.mjs', 'scripts/bench/minilm-backend.ts', '--backend', 'wasm', '--stock-batched-matmul', '--steps', values.steps, '--fisher', '16']],
 };
 const results = {};
 for (const name of values.only.split(',')) {
@@ -40,5 +42,6 @@ console.log(`\n| backend (${threads} thread${threads === '1' ? '' : 's'}) | step
 console.log('|---|---|---|---|---|---|---|---|---|');
 for (const [name, r] of Object.entries(results)) {
   const vsT = (x, y) => (torch ? (x / y).toFixed(2) : 'n/a');
-  console.log(`| ${r.device} | ${s(r.step.cpuMs)} | ${s(r.step.wallMs)} | ${name === 'pytorch' ? '1.00' : vsT(r.step.cpuMs, torch?.step.cpuMs)} | ${s(r.fisher.cpuMs)} | ${s(r.fisher.wallMs)} | ${name === 'pytorch' ? '1.00' : vsT(r.fisher.cpuMs, torch?.fisher.cpuMs)} | ${r.fishOverVanillaCpu ? r.fishOverVanillaCpu.toFixed(3) : '—'} | ${r.peakRssMiB.toFixed(0)} |`);
+  const fisherCells = r.fisher.samples === Number(values.fisher) ? `${s(r.fisher.cpuMs)} | ${s(r.fisher.wallMs)} | ${name === 'pytorch' ? '1.00' : vsT(r.fisher.cpuMs, torch?.fisher.cpuMs)}` : '— | — | —';
+  console.log(`| ${r.device} | ${s(r.step.cpuMs)} | ${s(r.step.wallMs)} | ${name === 'pytorch' ? '1.00' : vsT(r.step.cpuMs, torch?.step.cpuMs)} | ${fisherCells} | ${r.fishOverVanillaCpu ? r.fishOverVanillaCpu.toFixed(3) : '—'} | ${r.peakRssMiB.toFixed(0)} |`);
 }

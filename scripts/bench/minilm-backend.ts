@@ -8,13 +8,13 @@
  */
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng } from '@fish-tuning/core';
+import { Rng, type Example } from '@fish-tuning/core';
 import { ready as wasmReady } from '@fish-tuning/backend-wasm';
 import { loadHfBert } from '@fish-tuning/models';
 import { injectLora, loraConfig } from '@fish-tuning/lora';
 import { computeFisher, exampleData } from '@fish-tuning/fisher';
 import { maskToTensors, scoresFromTensors, selectMask } from '@fish-tuning/mask';
-import { train, type TrainExample } from '@fish-tuning/trainer';
+import { train } from '@fish-tuning/trainer';
 
 const { values } = parseArgs({ options: { backend: { type: 'string', default: 'wasm' }, steps: { type: 'string', default: '3' }, fisher: { type: 'string', default: '128' }, model: { type: 'string', default: '.cache/models/all-MiniLM-L6-v2' }, 'stock-batched-matmul': { type: 'boolean', default: false } } });
 const backend = values.backend!;
@@ -44,7 +44,7 @@ const cpuMs = () => {
 const SEQ = 128;
 const BATCH = 16;
 const rng = new Rng(7);
-const examples: Array<TrainExample & { labels: number }> = Array.from({ length: Math.max(fisherSamples, BATCH * (steps + 1)) }, (_, i) => ({
+const examples: Array<Example & { labels: number }> = Array.from({ length: Math.max(fisherSamples, BATCH * (steps + 1)) }, (_, i) => ({
   inputIds: [101, ...Array.from({ length: SEQ - 2 }, () => 1000 + rng.int(28000)), 102],
   labels: i % 2,
 }));

@@ -5,12 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng } from '@fish-tuning/core';
+import { Rng, type Example } from '@fish-tuning/core';
 import { generateIds, loadHfBert, loadLlama2c } from '@fish-tuning/models';
 import { injectLora, loraConfig } from '@fish-tuning/lora';
 import { computeFisher, exampleData } from '@fish-tuning/fisher';
 import { maskToTensors, scoresFromTensors, selectMask } from '@fish-tuning/mask';
-import { train, type TrainExample } from '@fish-tuning/trainer';
+import { train } from '@fish-tuning/trainer';
 import { hasShared, modelCachePath, sharedPath } from '@fish-tuning/test-utils';
 import * as fs from 'node:fs';
 import { nativeSetUp } from './native-available.js';
@@ -55,7 +55,7 @@ async function loraFishLosses(backend: string): Promise<number[]> {
   const adapter = injectLora(model, loraConfig({ r: 8, lora_alpha: 16, target_modules: ['query', 'value'], init_lora_weights: 'gaussian' }, model), new Rng(1));
   try {
     const rng = new Rng(5);
-    const examples: Array<TrainExample & { labels: number }> = Array.from({ length: 40 }, (_, i) => ({ inputIds: [101, ...Array.from({ length: 12 + rng.int(20) }, () => 1000 + rng.int(28000)), 102], labels: i % 2 }));
+    const examples: Array<Example & { labels: number }> = Array.from({ length: 40 }, (_, i) => ({ inputIds: [101, ...Array.from({ length: 12 + rng.int(20) }, () => 1000 + rng.int(28000)), 102], labels: i % 2 }));
     const params = [...adapter.trainableParameters(), ...model.headParameters()];
     const fisher = await computeFisher(model, adapter.trainableParameters(), exampleData(examples, { task: model.task }), { samples: 8, seed: 1 });
     const mask = selectMask(await scoresFromTensors(fisher.scores), { ratio: 0.01 });

@@ -5,3 +5,4 @@ export { closeness, expectAllClose, tensorCountAround } from './numeric.js';
 export { CHROMIUM_PATH, hasChromium, runInChromium, type RunInChromiumOptions } from './browser.js';
 export { OP_CASES, makeInput, runCase, runAllCases, type OpCase, type CaseResult, type InputSpec } from './backend-conformance/op-cases.js';
 export { compareBackends, disagreements, type Disagreement } from './backend-conformance/compare.js';
+export { browserBundleProblems } from './bundle.js';
