@@ -1,31 +1,30 @@
+/**
+ * backend-node-gpu on this machine: built by `setup-native --gpu` against the CUDA build of libtensorflow;
+ * without a GPU it must load, run on the CPU and say so. (A CUDA run needs a GPU machine.)
+ */
 import { describe, expect, it } from 'vitest';
-import { createRequire } from 'node:module';
+import * as tf from '@tensorflow/tfjs-core';
+import { nativeSetUp } from '../../backend-node/test/native-available.js';
 
-const require = createRequire(import.meta.url);
-
-function nodeGpuInstalled(): boolean {
-  try {
-    require.resolve('@tensorflow/tfjs-node-gpu');
-    return true;
-  } catch {
-    return false;
-  }
-}
+const hasGpuDevice = (await import('node:fs')).existsSync('/dev/nvidiactl');
 
 describe('backend-node-gpu', () => {
-  it('reports a clear, actionable error when @tensorflow/tfjs-node-gpu is not installed', async () => {
-    if (nodeGpuInstalled()) return console.warn('skipped: tfjs-node-gpu is installed here; see the next test');
+  it.runIf(!nativeSetUp(true))('rejects with set-up instructions when the addon is not built', async () => {
     const m = await import('@fish-tuning/backend-node-gpu');
     expect(await m.isAvailable()).toBe(false);
-    await expect(m.ready()).rejects.toThrow(/needs the optional peer @tensorflow\/tfjs-node-gpu/);
+    await expect(m.ready()).rejects.toThrow(/@tensorflow\/tfjs-node-gpu is not set up.*setup-native --gpu.*wasm backend is used/s);
   });
 
-  it.runIf(nodeGpuInstalled())('selects the tensorflow backend and trains through the fixed gradients', async () => {
+  it.runIf(nativeSetUp(true))('selects tensorflow, reports the device (CPU fallback here) and trains through the gradients', async () => {
     const m = await import('@fish-tuning/backend-node-gpu');
-    await m.ready();
-    const tf = await import('@tensorflow/tfjs-core');
+    const info = await m.ready();
+    expect(info).toMatchObject({ backend: 'tensorflow', package: '@tensorflow/tfjs-node-gpu', gpu: hasGpuDevice });
+    expect(info.libtensorflow).toMatch(/^2\.21\./);
+    if (!hasGpuDevice) expect(m.deviceNote(info)).toMatch(/no usable GPU and runs on the CPU.*nvidia|and-cuda/);
     expect(tf.getBackend()).toBe('tensorflow');
-    const g = tf.grad((x: any) => tf.sum(tf.matMul(x, x)))(tf.ones([3, 3]));
+    const g = tf.grad((x: tf.Tensor) => tf.sum(tf.matMul(x, x)))(tf.ones([3, 3]));
     expect(Array.from(await g.data())).toEqual(new Array(9).fill(6));
+    const y = tf.matMul(tf.ones([2, 2, 3, 4]), tf.ones([2, 2, 4, 5]));
+    expect(Array.from(await y.data())).toEqual(new Array(2 * 2 * 3 * 5).fill(4));
   });
 });

@@ -17,7 +17,7 @@ import { installBackendFixes } from '@fish-tuning/core';
 
 export const BACKEND_NAME = 'wasm';
 
-installBackendFixes(BACKEND_NAME, { sharedIdentity: true });
+installBackendFixes(BACKEND_NAME, { sharedIdentity: true, batchedMatMul: true });
 
 const selected: Promise<void> = tf.setBackend(BACKEND_NAME).then((ok) => {
   if (!ok) throw new Error(`@fish-tuning/backend-wasm: the 'wasm' backend failed to initialise`);

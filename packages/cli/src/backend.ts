@@ -1,21 +1,26 @@
 /**
- * Backend choice for the CLI: wasm (the default, fast SIMD) or cpu (pure JS, no 4 GiB heap cap).
+ * Backend choice for the CLI (`--backend`, default `auto`): @fish-tuning/backend-auto's selection, printed by
+ * every command that runs a model, with errors naming the flag.
  * @module
  */
-import * as tf from '@tensorflow/tfjs-core';
-import { ready as wasmReady } from '@fish-tuning/backend-wasm';
-import { ready as cpuReady } from '@fish-tuning/backend-cpu';
 import { FishTuningError } from '@fish-tuning/core';
+import { BACKEND_CHOICES, selectBackend as select, type BackendChoice, type SelectedBackend } from '@fish-tuning/backend-auto/select';
 
-export const BACKENDS = ['wasm', 'cpu'] as const;
-export type BackendName = (typeof BACKENDS)[number];
+export { defaultMaxTokens, fastestInstalled as autoBackend, nativeInstalled, type SelectedBackend } from '@fish-tuning/backend-auto/select';
+export const BACKENDS = BACKEND_CHOICES;
+export type BackendName = BackendChoice;
 
-export async function selectBackend(name: string): Promise<void> {
+/** Selects `name` ('auto' by default), prints "backend: …" through `log` and returns what was selected. */
+export async function selectBackend(name = 'auto', log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<SelectedBackend> {
   if (!(BACKENDS as readonly string[]).includes(name)) {
     throw new FishTuningError(`unknown backend '${name}'; accepted: ${BACKENDS.join(', ')}`, { option: '--backend' });
   }
-  await wasmReady();
-  if (name === 'cpu') await cpuReady().catch(() => undefined);
-  if (!(await tf.setBackend(name))) throw new FishTuningError(`backend '${name}' failed to initialise`, { option: '--backend' });
-  await tf.ready();
+  let selected: SelectedBackend;
+  try {
+    selected = await select(name as BackendChoice, (why) => log(`backend: ${why}`));
+  } catch (e) {
+    throw new FishTuningError((e as Error).message, { option: '--backend' });
+  }
+  log(`backend: ${selected.description}`);
+  return selected;
 }

@@ -16,17 +16,18 @@ import { registerTrain } from './commands/train.js';
 import { registerReproduce } from './commands/reproduce/command.js';
 import { registerDemo } from './commands/demo.js';
 import { registerInfo } from './commands/info.js';
+import { registerSetupNative } from './commands/setup-native.js';
 
 export type CommandRegistrar = (program: Command, io: CliIO) => void;
 
 /** Sub-commands in the order `--help` lists them. */
-const COMMANDS: CommandRegistrar[] = [registerDemo, registerGenerate, registerEval, registerFisher, registerMask, registerTrain, registerParams, registerInfo, registerReproduce];
+const COMMANDS: CommandRegistrar[] = [registerDemo, registerGenerate, registerEval, registerFisher, registerMask, registerTrain, registerParams, registerInfo, registerReproduce, registerSetupNative];
 
 export function buildProgram(io: CliIO = processIO): Command {
   const program = new Command('fish-tune')
     .description('FISH-Tuning: Fisher-information masks inside parameter-efficient fine-tuning')
     .version(CLI_VERSION, '--version', 'print the fish-tune version')
-    .option('--backend <name>', 'tfjs backend: wasm | cpu', 'wasm')
+    .option('--backend <name>', 'tfjs backend: auto (fastest installed: tensorflow-gpu > tensorflow > wasm) | tensorflow-gpu | tensorflow | wasm | cpu', 'auto')
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .exitOverride()
     .showHelpAfterError();

@@ -2,11 +2,17 @@
  * The project's fixes to tfjs backends, installed by each `@fish-tuning/backend-*` package:
  *  - a matMul gradient built from explicit transposes and plain matMuls. The stock gradient uses
  *    transposed matMuls, which the wasm backend runs ~20× slower than a plain one.
+ *    Backends with native transposed products (tensorflow) keep the stock transpose flags.
  *  - `UnsortedSegmentSum` (the gradient of gather, i.e. of every embedding lookup) built on the
  *    backend's own `ScatterNd`: wasm lacks the kernel, and cpu's loops over every vocabulary row.
+ *  - on wasm, a BatchMatMul kernel that turns batched and transposed products into its fast 2-D form.
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { batchedMatMulKernel } from './batched-matmul-kernel.js';
+
+/** Backends whose matMul gradient keeps transpose flags (installBackendFixes' explicitTranspose: false). */
+const nativeTransposeBackends = new Set<string>();
 
 function swapLastTwo(x: tf.Tensor): tf.Tensor {
   const perm = x.shape.map((_, i) => i);
@@ -34,6 +40,7 @@ const fastMatMulGradient: tf.GradConfig = {
     const [a, b] = saved;
     const g = dy as tf.Tensor;
     const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };
+    if (nativeTransposeBackends.has(tf.getBackend())) return stockMatMulGradient(a, b, g, transposeA, transposeB);
     const mm = (x: tf.Tensor, y: tf.Tensor) => tf.matMul(x, y);
     return {
       a: () => {
@@ -55,6 +62,15 @@ const fastMatMulGradient: tf.GradConfig = {
     };
   },
 };
+
+/** tfjs-core's own BatchMatMul gradient (transpose flags instead of Transpose ops). */
+function stockMatMulGradient(a: tf.Tensor, b: tf.Tensor, g: tf.Tensor, transposeA: boolean, transposeB: boolean) {
+  const mm = tf.matMul;
+  return {
+    a: () => reduceTo(!transposeA && !transposeB ? mm(g, b, false, true) : !transposeA ? mm(g, b) : !transposeB ? mm(b, g, false, true) : mm(b, g, true, true), a.shape),
+    b: () => reduceTo(!transposeA && !transposeB ? mm(a, g, true, false) : !transposeA ? mm(g, a, true, false) : !transposeB ? mm(a, g) : mm(g, a, true, true), b.shape),
+  };
+}
 
 /** UnsortedSegmentSum(x, segmentIds, numSegments) as ScatterNd(segmentIds[..., None], x, shape). */
 function segmentSumKernel(backendName: string): tf.KernelConfig {
@@ -94,14 +110,37 @@ function sharedIdentityKernel(backendName: string): tf.KernelConfig {
   return { kernelName: tf.Identity, backendName, kernelFunc };
 }
 
+/** Which fixes {@link installBackendFixes} installs on one backend. */
+export interface BackendFixOptions {
+  /** Replace UnsortedSegmentSum with a ScatterNd-based one (default true). */
+  segmentSum?: boolean;
+  /** Replace Identity with one that shares data (for backends whose Identity copies). */
+  sharedIdentity?: boolean;
+  /** The matMul gradient uses Transpose + plain matMul on this backend (default true); false keeps transpose flags. */
+  explicitTranspose?: boolean;
+  /** Replace BatchMatMul with {@link batchedMatMulKernel} (for wasm, whose only fast product is plain 2-D). */
+  batchedMatMul?: boolean;
+}
+
+const batchedInstalled = new Set<string>();
+
 /**
  * Installs the fixes for `backendName` (after its kernels are registered). Safe to call twice.
- * `segmentSum` chooses whether to replace UnsortedSegmentSum on that backend; `sharedIdentity` whether to
- * replace its Identity with one that shares data (for backends whose Identity copies).
+ * The matMul gradient is global in tfjs; it looks up the active backend when it runs.
  */
-export function installBackendFixes(backendName: string, options: { segmentSum?: boolean; sharedIdentity?: boolean } = {}): void {
+export function installBackendFixes(backendName: string, options: BackendFixOptions = {}): void {
   // Replaces the stock BatchMatMul gradient on purpose (tfjs warns about the override only in DEBUG mode).
   tf.registerGradient(fastMatMulGradient);
+  if (options.explicitTranspose === false) nativeTransposeBackends.add(backendName);
+  else nativeTransposeBackends.delete(backendName);
+  if (options.batchedMatMul && !batchedInstalled.has(backendName)) {
+    const stock = tf.getKernel(tf.BatchMatMul, backendName);
+    if (stock) {
+      tf.unregisterKernel(tf.BatchMatMul, backendName);
+      tf.registerKernel(batchedMatMulKernel(backendName, stock));
+      batchedInstalled.add(backendName);
+    }
+  }
   if (options.segmentSum ?? true) {
     const existing = tf.getKernel(tf.UnsortedSegmentSum, backendName);
     if (existing) tf.unregisterKernel(tf.UnsortedSegmentSum, backendName);

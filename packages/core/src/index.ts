@@ -63,7 +63,7 @@ export {
 export { toTensor, toWritable, ownedVariable } from './tensors.js';
 export { assignStateDict, assignParameters, parametersStateDict, savedHeadParameters } from './assign-state.js';
 export { Rng, type RngState } from './rng.js';
-export { installBackendFixes } from './backend-fixes.js';
+export { installBackendFixes, type BackendFixOptions } from './backend-fixes.js';
 export type { TextTokenizer } from './tokenizer.js';
 export {
   IGNORE_INDEX,

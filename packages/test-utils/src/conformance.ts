@@ -12,7 +12,7 @@ import { promises as fsp } from 'node:fs';
 import { expect } from 'vitest';
 import { withParamOverrides, type ModelBatch, type PeftAdapter, type PeftTargetModel } from '@fish-tuning/core';
 import { saveAdapter, readAdapterDir } from '@fish-tuning/core/node';
-import { expectAllClose } from '@fish-tuning/test-utils';
+import { expectAllClose } from './numeric.js';
 
 /** Logits with every trainable variable replaced by a per-sample copy [b, ...] equal the shared logits; grads split per sample. */
 export async function checkPerSample(model: PeftTargetModel, adapter: PeftAdapter, batch: ModelBatch, tol = 1e-5): Promise<void> {

@@ -20,7 +20,7 @@ import { CACHE_MODES, OPTIMIZERS, SCHEDULES, type CacheMode, type OptimizerName,
 import { MASK_CHOICES, type FishTuneMessage, type MaskChoice, type MetricFn } from '@fish-tuning/pipeline';
 import { fishTuneInDir } from '@fish-tuning/pipeline/node';
 import { glueMetric } from '@fish-tuning/datasets-glue';
-import { selectBackend } from '../backend.js';
+import { defaultMaxTokens, selectBackend } from '../backend.js';
 import { readFisherRows } from './fisher.js';
 import { taskExamples } from './train-task.js';
 import { ensureTuners } from '../adapter-loading.js';
@@ -52,7 +52,7 @@ export interface TrainCliOptions extends MethodFlags {
   lr: string;
   batchSize: string;
   gradAccumulation: string;
-  maxTokens: string;
+  maxTokens?: string;
   optimizer: string;
   weightDecay?: string;
   schedule: string;
@@ -132,7 +132,7 @@ export function registerTrain(program: Command, io: CliIO): void {
     .option('--lr <lr>', 'peak learning rate', '1e-3')
     .option('--batch-size <n>', 'examples per update (before accumulation)', '8')
     .option('--grad-accumulation <n>', 'batches per update', '1')
-    .option('--max-tokens <n>', 'largest micro-batch in padded tokens (wasm heap is capped at 4 GiB)', '1024')
+    .option('--max-tokens <n>', 'largest micro-batch in padded tokens (default 1024 on wasm, whose heap is capped at 4 GiB; 16384 otherwise)')
     .option('--optimizer <name>', OPTIMIZERS.join(' | '), 'adamw')
     .option('--weight-decay <wd>', 'weight decay (default 0.01 AdamW, 0 SGD)')
     .option('--schedule <name>', SCHEDULES.join(' | '), 'linear')
@@ -152,7 +152,7 @@ export function registerTrain(program: Command, io: CliIO): void {
   hiddenAlias(cmd, '--mask <how>', '--select');
   cmd.action(async (o: TrainCliOptions, command: Command) => {
     resolveAliases(command, io);
-    await selectBackend(command.optsWithGlobals().backend);
+    const backend = await selectBackend(command.optsWithGlobals().backend);
     // Validate every flag before loading anything.
     const method = oneOf(o.method, METHODS, '--method');
     const select = oneOf(o.select, MASK_CHOICES, '--select') as MaskChoice;
@@ -177,7 +177,7 @@ export function registerTrain(program: Command, io: CliIO): void {
       lr: num(o.lr, '--lr', (n) => n >= 0, 'a number ≥ 0'),
       batchSize: int(o.batchSize, '--batch-size'),
       gradAccumulation: int(o.gradAccumulation, '--grad-accumulation'),
-      maxTokensPerMicroBatch: int(o.maxTokens, '--max-tokens'),
+      maxTokensPerMicroBatch: o.maxTokens === undefined ? defaultMaxTokens(backend) : int(o.maxTokens, '--max-tokens'),
       ...(o.weightDecay !== undefined ? { weightDecay: num(o.weightDecay, '--weight-decay', (n) => n >= 0, 'a number ≥ 0') } : {}),
       warmupRatio: num(o.warmupRatio, '--warmup-ratio', (n) => n >= 0 && n <= 1, 'a number in [0, 1]'),
       clipNorm: num(o.clipNorm, '--clip-norm', (n) => n >= 0, 'a number ≥ 0'),
