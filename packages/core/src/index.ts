@@ -27,6 +27,8 @@ export {
 } from './state-dict.js';
 export {
   parseHeader,
+  headerLength,
+  MAX_HEADER_BYTES,
   decodeTensor,
   readSafetensorsBytes,
   writeSafetensorsBytes,

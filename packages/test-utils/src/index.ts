@@ -1,5 +1,6 @@
 /** @module @fish-tuning/test-utils — private helpers shared by the packages' tests. */
 export { repoRoot, sharedPath, hasShared, modelCachePath } from './paths.js';
-export { pythonBin, pythonHas, runPython } from './python.js';
+export { pythonBin, pythonHas, interpreterHas, runPython } from './python.js';
+export { pyrefDir, pyrefPython } from './pyref.js';
 export { closeness, expectAllClose, tensorCountAround } from './numeric.js';
 export { CHROMIUM_PATH, hasChromium, runInChromium, type RunInChromiumOptions } from './browser.js';
