@@ -12,11 +12,21 @@ import { FishTuningError } from './errors.js';
 import type { PeftAdapter, PeftConfigBase } from './peft.js';
 import type { DecodedTensor } from './safetensors.js';
 
-export async function saveAdapter(dir: string, adapter: PeftAdapter, options: { dtype?: 'F32' | 'F16' } = {}): Promise<void> {
+export interface SaveAdapterOptions {
+  dtype?: 'F32' | 'F16';
+  /**
+   * Written as `base_model_name_or_path` (a hub id or the model directory), so that Python's
+   * `AutoPeftModel*.from_pretrained(dir)` finds the base model; default: the config's own value.
+   */
+  baseModelNameOrPath?: string;
+}
+
+export async function saveAdapter(dir: string, adapter: PeftAdapter, options: SaveAdapterOptions = {}): Promise<void> {
   await fsp.mkdir(dir, { recursive: true });
   const tensors = await toWritable(adapter.stateDict(), options.dtype ?? 'F32');
   await writeSafetensorsFile(path.join(dir, ADAPTER_WEIGHTS_NAME), tensors, { format: 'pt' });
-  await writeJsonFileAtomic(path.join(dir, ADAPTER_CONFIG_NAME), adapter.config);
+  const config = options.baseModelNameOrPath === undefined ? adapter.config : { ...adapter.config, base_model_name_or_path: options.baseModelNameOrPath };
+  await writeJsonFileAtomic(path.join(dir, ADAPTER_CONFIG_NAME), config);
 }
 
 export interface AdapterFiles {
