@@ -11,11 +11,12 @@ import { registerParams } from './commands/params.js';
 import { registerFisher } from './commands/fisher.js';
 import { registerMask } from './commands/mask.js';
 import { registerTrain } from './commands/train.js';
+import { registerMerge } from './commands/merge.js';
 
 export type CommandRegistrar = (program: Command, io: CliIO) => void;
 
 /** Sub-commands in the order `--help` lists them. */
-const COMMANDS: CommandRegistrar[] = [registerGenerate, registerEval, registerFisher, registerMask, registerTrain, registerParams];
+const COMMANDS: CommandRegistrar[] = [registerGenerate, registerEval, registerFisher, registerMask, registerTrain, registerMerge, registerParams];
 
 export function buildProgram(io: CliIO = processIO): Command {
   const program = new Command('fish-tune')
