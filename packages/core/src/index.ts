@@ -42,5 +42,7 @@ export { toTensor, toWritable } from './tensors.js';
 export { assignStateDict, assignParameters, parametersStateDict, savedHeadParameters } from './assign-state.js';
 export { Rng, type RngState } from './rng.js';
 export { installBackendFixes } from './backend-fixes.js';
+export { ownEntry } from './lookup.js';
+export { validateExamples, type ValidatableExample, type ValidationContext } from './data/validate.js';
 export { backendMemoryCap, backendMemoryBudget, isBackendOutOfMemory, explainOutOfMemory } from './backend-memory.js';
 export type { TextTokenizer } from './tokenizer.js';
