@@ -43,6 +43,7 @@ export { assignStateDict, assignParameters, parametersStateDict, savedHeadParame
 export { Rng, type RngState } from './rng.js';
 export { installBackendFixes } from './backend-fixes.js';
 export { ownEntry } from './lookup.js';
+export { refuseUnsupportedConfigKeys } from './peft-config-keys.js';
 export { validateExamples, type ValidatableExample, type ValidationContext } from './data/validate.js';
 export { backendMemoryCap, backendMemoryBudget, isBackendOutOfMemory, explainOutOfMemory } from './backend-memory.js';
 export type { TextTokenizer } from './tokenizer.js';
