@@ -38,8 +38,9 @@ def apply_fish_adapter(model, adapter_dir):
         used.update(v for v in keys.values() if v in tensors)
 
         def hook(_module, _inputs, h, p=p):
-            z = act(F.linear(h, p["adapter_down.weight"], p["adapter_down.bias"]))
-            return h + F.linear(z, p["adapter_up.weight"], p["adapter_up.bias"])
+            q = {k: None if v is None else v.to(h.dtype) for k, v in p.items()}
+            z = act(F.linear(h, q["adapter_down.weight"], q["adapter_down.bias"]))
+            return h + F.linear(z, q["adapter_up.weight"], q["adapter_up.bias"])
 
         handles.append(modules[path].register_forward_hook(hook))
     # The saved task head (modules_to_save): base_model.model.classifier.{weight,bias}.
