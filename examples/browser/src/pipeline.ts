@@ -13,13 +13,16 @@ import {
   MASK_SIDECAR_NAME,
   Rng,
   toWritable,
+  disposeBatch,
   writeSafetensorsBytes,
+  type Example,
   type ModelBatch,
 } from '@fish-tuning/core';
 import { Llama2cTokenizer, generate, llama2cModel, parseLlama2c, type LlamaForCausalLM } from '@fish-tuning/models';
 import { injectLora, loraConfig, type LoraAdapter } from '@fish-tuning/lora';
-import { computeFisher, disposeBatch, exampleData, type TokenizedExample } from '@fish-tuning/fisher';
-import { adamWMoments, maskToBytes, maskToTensors, maskedAdamWUpdate, scoresFromTensors, selectMask, type AdamWMoments, type Mask } from '@fish-tuning/mask';
+import { computeFisher, exampleData } from '@fish-tuning/fisher';
+import { maskToBytes, maskToTensors, scoresFromTensors, selectMask, type Mask } from '@fish-tuning/mask';
+import { MaskedAdamW } from '@fish-tuning/trainer';
 
 export interface LoadedStories {
   model: LlamaForCausalLM;
@@ -77,7 +80,7 @@ export interface FishLoraRun {
 }
 
 /** Causal-LM examples: BOS + the sentence's ids, labels = the same ids (shifted inside the model). */
-export function tokenizeSentences(tokenizer: Llama2cTokenizer, sentences: readonly string[]): TokenizedExample[] {
+export function tokenizeSentences(tokenizer: Llama2cTokenizer, sentences: readonly string[]): Example[] {
   const rows = sentences.map((s) => s.trim()).filter((s) => s.length > 0);
   if (rows.length === 0) throw new FishTuningError('no training sentences (one per line)', { option: 'sentences' });
   return rows.map((s) => {
@@ -104,7 +107,7 @@ export async function fishLora(loaded: LoadedStories, options: FishLoraOptions):
   const config = loraConfig({ r, lora_alpha: loraAlpha, target_modules: ['q_proj', 'v_proj'] }, model);
   const adapter = injectLora(model, config, new Rng(seed));
   const masks: tf.Tensor[] = [];
-  const moments: AdamWMoments[] = [];
+  let optimizer: MaskedAdamW | null = null;
   let batch: ModelBatch | null = null;
   try {
     const params = adapter.trainableParameters();
@@ -121,7 +124,9 @@ export async function fishLora(loaded: LoadedStories, options: FishLoraOptions):
 
     const maskTensors = maskToTensors(mask);
     masks.push(...maskTensors.values());
-    for (const p of params) moments.push(adamWMoments(p.variable));
+    // The trainer's masked AdamW, without weight decay (as PyTorch's Adam): selected entries only.
+    optimizer = new MaskedAdamW(params, maskTensors, { weightDecay: 0 });
+    const opt = optimizer;
     batch = data.batch(indices);
     const b = batch;
     const vars = params.map((p) => p.variable);
@@ -131,7 +136,7 @@ export async function fishLora(loaded: LoadedStories, options: FishLoraOptions):
       const { value, grads } = tf.variableGrads(() => tf.mean(model.perExampleLoss(b, ctx)) as tf.Scalar, vars);
       const loss = (await value.data())[0];
       value.dispose();
-      params.forEach((p, i) => maskedAdamWUpdate(p.variable, grads[p.variable.name], moments[i], maskTensors.get(p.name) ?? null, step, { lr }));
+      opt.apply(new Map(params.map((p) => [p.name, grads[p.variable.name]])), lr);
       tf.dispose(Object.values(grads));
       losses.push(loss);
       await onStep?.(step, loss);
@@ -146,7 +151,7 @@ export async function fishLora(loaded: LoadedStories, options: FishLoraOptions):
   } finally {
     if (batch) disposeBatch(batch);
     tf.dispose(masks);
-    for (const m of moments) tf.dispose([m.m, m.v]);
+    optimizer?.dispose();
   }
 }
 

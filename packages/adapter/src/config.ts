@@ -4,7 +4,7 @@
  * `layers_to_transform`); `peft_type` is "FISH_ADAPTER" so that an adapter directory describes itself.
  * @module
  */
-import { FishTuningError, resolveLayers, type ModuleSelector, type PeftConfigBase, type PeftTargetModel } from '@fish-tuning/core';
+import { FishTuningError, defaultTargets, modulesToSave, peftTaskType, resolveLayers, type ModuleSelector, type PeftConfigBase, type PeftTargetModel } from '@fish-tuning/core';
 
 export type AdapterNonLinearity = 'relu' | 'swish' | 'gelu' | 'tanh';
 export const NON_LINEARITIES: readonly AdapterNonLinearity[] = ['relu', 'swish', 'gelu', 'tanh'];
@@ -39,14 +39,13 @@ export interface AdapterOptions {
   base_model_name_or_path?: string | null;
 }
 
-/** Houlsby's two places per layer: after the attention output projection and after the feed-forward output. */
-export const ADAPTER_DEFAULT_TARGETS: Record<'llama' | 'bert', string[]> = {
-  llama: ['self_attn.o_proj', 'mlp.down_proj'],
-  bert: ['attention.output.dense', 'output.dense'],
-};
-
 const KNOWN = new Set(['target_modules', 'layers', 'reduction_factor', 'bottleneck_size', 'non_linearity', 'adapter_bias', 'init_std', 'modules_to_save', 'task_type', 'base_model_name_or_path']);
 
+/**
+ * Fills AdapterHub's defaults (reduction_factor 16, swish, biases, init_std 1e-2) and the family's
+ * placement from core's model-family table (Houlsby's two places per layer: after the attention output
+ * projection and after the feed-forward output), and checks every option (errors name the option).
+ */
 export function adapterConfig(options: AdapterOptions, model: PeftTargetModel): AdapterConfig {
   for (const key of Object.keys(options)) {
     if (!KNOWN.has(key)) throw new FishTuningError(`unknown adapter option (known: ${[...KNOWN].join(', ')})`, { option: key });
@@ -69,11 +68,11 @@ export function adapterConfig(options: AdapterOptions, model: PeftTargetModel): 
   const std = options.init_std ?? 1e-2;
   if (typeof std !== 'number' || !(std >= 0)) throw new FishTuningError(`expected a number ≥ 0, got ${JSON.stringify(std)}`, { option: 'init_std' });
   if (options.adapter_bias !== undefined && typeof options.adapter_bias !== 'boolean') throw new FishTuningError(`expected true or false, got ${JSON.stringify(options.adapter_bias)}`, { option: 'adapter_bias' });
-  const target = options.target_modules ?? ADAPTER_DEFAULT_TARGETS[model.family];
+  const target = options.target_modules ?? defaultTargets(model.modelType, 'adapter').target_modules;
   if ((typeof target !== 'string' && !Array.isArray(target)) || target.length === 0) throw new FishTuningError(`expected a regex or a non-empty list, got ${JSON.stringify(target)}`, { option: 'target_modules' });
   return {
     peft_type: 'FISH_ADAPTER',
-    task_type: options.task_type ?? (model.task === 'causal-lm' ? 'CAUSAL_LM' : model.task === 'encoder' ? 'FEATURE_EXTRACTION' : 'SEQ_CLS'),
+    task_type: options.task_type ?? peftTaskType(model.task),
     base_model_name_or_path: options.base_model_name_or_path ?? null,
     inference_mode: false,
     target_modules: Array.isArray(target) ? [...target] : target,
@@ -82,12 +81,12 @@ export function adapterConfig(options: AdapterOptions, model: PeftTargetModel): 
     non_linearity: nl,
     adapter_bias: options.adapter_bias ?? true,
     init_std: std,
-    modules_to_save: options.modules_to_save !== undefined ? options.modules_to_save : model.task === 'classification' || model.task === 'regression' ? ['classifier', 'score'] : null,
+    modules_to_save: modulesToSave(options.modules_to_save, model.task),
   };
 }
 
 /** Options back from a saved adapter_config.json. */
-export function adapterOptionsFromFile(json: PeftConfigBase, file?: string): AdapterOptions {
+function adapterOptionsFromJson(json: PeftConfigBase, file?: string): AdapterOptions {
   if (json.peft_type !== 'FISH_ADAPTER') throw new FishTuningError(`expected peft_type 'FISH_ADAPTER', got ${JSON.stringify(json.peft_type)}`, { file, option: 'peft_type' });
   return {
     target_modules: json.target_modules as ModuleSelector,
@@ -100,6 +99,17 @@ export function adapterOptionsFromFile(json: PeftConfigBase, file?: string): Ada
     task_type: (json.task_type as string | null) ?? null,
     base_model_name_or_path: json.base_model_name_or_path ?? null,
   };
+}
+
+/** A saved adapter_config.json, checked against `model` as user options are (errors name `file`). */
+export function adapterConfigFromJson(json: PeftConfigBase, model: PeftTargetModel, file?: string): AdapterConfig {
+  const options = adapterOptionsFromJson(json, file);
+  try {
+    return adapterConfig(options, model);
+  } catch (e) {
+    if (e instanceof FishTuningError) throw new FishTuningError(e.message, { file, option: e.option });
+    throw e;
+  }
 }
 
 /** Bottleneck size for a module of output width `width`. */

@@ -2,8 +2,9 @@
  * @module @fish-tuning/adapter — Houlsby bottleneck adapters (Houlsby et al., 2019) after the attention
  * and feed-forward output projections, saved as peft_type FISH_ADAPTER. No side effects: call registerAdapter().
  */
-export { adapterConfig, adapterOptionsFromFile, bottleneckSize, ADAPTER_DEFAULT_TARGETS, NON_LINEARITIES, type AdapterConfig, type AdapterOptions, type AdapterNonLinearity } from './config.js';
-export { AdapterLayer, activate, type AdapterGate } from './layer.js';
-export { BottleneckAdapter, injectAdapter } from './inject.js';
-export { adapterParameterCount } from './count.js';
-export { adapterTuner, registerAdapter, type AdapterTuner } from './tuner.js';
+export { adapterConfig, adapterConfigFromJson, bottleneckSize, NON_LINEARITIES, type AdapterConfig, type AdapterOptions, type AdapterNonLinearity } from './config.js';
+export { AdapterLayer, activate, type AdapterLayerOptions } from './layer.js';
+export { BottleneckAdapter, injectAdapter, createAdapterLayer, type AdapterLayerFactory } from './inject.js';
+export { countAdapter, adapterParameterCount } from './count.js';
+export { mergeAdapter, unmergeAdapter } from './merge.js';
+export { adapterTuner, registerAdapter } from './tuner.js';

@@ -15,17 +15,23 @@ import {
   WrappingAdapter,
 } from '@fish-tuning/core';
 import { bottleneckSize, type AdapterConfig } from './config.js';
-import { AdapterLayer } from './layer.js';
+import { AdapterLayer, type AdapterLayerOptions } from './layer.js';
 
-export class BottleneckAdapter extends WrappingAdapter<AdapterConfig, AdapterLayer> {
-  constructor(config: AdapterConfig, model: PeftTargetModel, rng: Rng) {
+/** Builds the layer for one target (UniPELT passes a gated subclass). */
+export type AdapterLayerFactory<L extends AdapterLayer = AdapterLayer> = (base: LinearLike, options: AdapterLayerOptions, rng: Rng, path: string) => L;
+
+export const createAdapterLayer: AdapterLayerFactory = (base, options, rng) => new AdapterLayer(base, options.bottleneck, options.nonLinearity, options.bias, options.initStd, rng);
+
+export class BottleneckAdapter<L extends AdapterLayer = AdapterLayer> extends WrappingAdapter<AdapterConfig, L> {
+  constructor(config: AdapterConfig, model: PeftTargetModel, rng: Rng, factory: AdapterLayerFactory<L> = createAdapterLayer as AdapterLayerFactory<never>) {
     const injections = injectModules(
       model,
       { target_modules: config.target_modules, layers_to_transform: config.layers_to_transform },
       isLinearLike,
-      (_path, module) => {
+      (path, module) => {
         const base = module as LinearLike;
-        return new AdapterLayer(base, bottleneckSize(config, base.outFeatures), config.non_linearity, config.adapter_bias, config.init_std, rng);
+        const options = { bottleneck: bottleneckSize(config, base.outFeatures), nonLinearity: config.non_linearity, bias: config.adapter_bias, initStd: config.init_std };
+        return factory(base, options, rng, path);
       },
     );
     // Every added tensor (both projections and, when used, their biases) is a FISH candidate.
@@ -43,6 +49,7 @@ export class BottleneckAdapter extends WrappingAdapter<AdapterConfig, AdapterLay
   }
 }
 
-export function injectAdapter(model: PeftTargetModel, config: AdapterConfig, rng: Rng): BottleneckAdapter {
-  return new BottleneckAdapter(config, model, rng);
+/** Wraps the targeted output projections (in place); `dispose()` on the result undoes it. */
+export function injectAdapter<L extends AdapterLayer = AdapterLayer>(model: PeftTargetModel, config: AdapterConfig, rng: Rng, factory?: AdapterLayerFactory<L>): BottleneckAdapter<L> {
+  return new BottleneckAdapter<L>(config, model, rng, factory);
 }

@@ -1,12 +1,12 @@
 /**
  * The Houlsby bottleneck adapter as a wrapper of a dense output projection:
  * y = base(x); out = y + s · (B σ(A y + a) + c), with A = adapter_down [r, d], B = adapter_up [d, r]
- * (PyTorch layout) and s an optional gate (UniPELT) — 1 for a plain adapter. The model's own dropout,
+ * (PyTorch layout) and s an optional gate (UniPELT, through the `gateDelta` hook) — 1 for a plain adapter. The model's own dropout,
  * residual and LayerNorm follow, as in Houlsby et al. (2019).
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { matmulWeight, Module, paramValue, perSampleBroadcast, type ForwardContext, type LinearLike, type Rng } from '@fish-tuning/core';
+import { matmulWeight, Module, ownedVariable, paramValue, perSampleBroadcast, type ForwardContext, type LinearLike, type Rng } from '@fish-tuning/core';
 import type { AdapterNonLinearity } from './config.js';
 
 export function activate(x: tf.Tensor, kind: AdapterNonLinearity): tf.Tensor {
@@ -22,8 +22,13 @@ export function activate(x: tf.Tensor, kind: AdapterNonLinearity): tf.Tensor {
   }
 }
 
-/** A gate computed from the adapter's input y [b, t, d]: returns a tensor broadcastable to y ([b, t, 1] or [b, 1, 1]). */
-export type AdapterGate = (y: tf.Tensor, ctx?: ForwardContext) => tf.Tensor;
+/** The per-target settings an adapter layer is built from (derived from AdapterConfig and the target's width). */
+export interface AdapterLayerOptions {
+  bottleneck: number;
+  nonLinearity: AdapterNonLinearity;
+  bias: boolean;
+  initStd: number;
+}
 
 export class AdapterLayer extends Module implements LinearLike {
   base_layer: LinearLike;
@@ -32,8 +37,6 @@ export class AdapterLayer extends Module implements LinearLike {
   readonly upWeight: tf.Variable;
   readonly upBias: tf.Variable | null;
   readonly nonLinearity: AdapterNonLinearity;
-  /** Set by UniPELT; null for a plain adapter. */
-  gate: AdapterGate | null = null;
 
   constructor(base: LinearLike, bottleneck: number, nonLinearity: AdapterNonLinearity, bias: boolean, initStd: number, rng: Rng) {
     super();
@@ -42,10 +45,10 @@ export class AdapterLayer extends Module implements LinearLike {
     const d = base.outFeatures;
     const down = new Float32Array(bottleneck * d);
     for (let i = 0; i < down.length; i++) down[i] = rng.normal() * initStd;
-    this.downWeight = tf.variable(tf.tensor2d(down, [bottleneck, d]));
-    this.upWeight = tf.variable(tf.zeros([d, bottleneck]));
-    this.downBias = bias ? tf.variable(tf.zeros([bottleneck])) : null;
-    this.upBias = bias ? tf.variable(tf.zeros([d])) : null;
+    this.downWeight = ownedVariable(tf.tensor2d(down, [bottleneck, d]));
+    this.upWeight = ownedVariable(tf.zeros([d, bottleneck]));
+    this.downBias = bias ? ownedVariable(tf.zeros([bottleneck])) : null;
+    this.upBias = bias ? ownedVariable(tf.zeros([d])) : null;
   }
 
   get inFeatures(): number {
@@ -67,11 +70,18 @@ export class AdapterLayer extends Module implements LinearLike {
     });
   }
 
+  /**
+   * Hook for gated variants (UniPELT's G_A(y)): the update to add, given the adapter's input `y`. The
+   * identity here; a subclass overrides it instead of re-implementing forward.
+   */
+  protected gateDelta(delta: tf.Tensor, _y: tf.Tensor, _ctx?: ForwardContext): tf.Tensor {
+    return delta;
+  }
+
   forward(x: tf.Tensor, ctx?: ForwardContext): tf.Tensor {
     return tf.tidy(() => {
       const y = this.base_layer.forward(x, ctx);
-      const d = this.delta(y);
-      return tf.add(y, this.gate ? tf.mul(this.gate(y, ctx), d) : d);
+      return tf.add(y, this.gateDelta(this.delta(y), y, ctx));
     });
   }
 

@@ -1,25 +1,22 @@
 /**
- * The bottleneck-adapter Tuner (CLI name 'adapter', peft_type 'FISH_ADAPTER') and its registration.
+ * The bottleneck-adapter Tuner (method 'adapter', peft_type 'FISH_ADAPTER') and its registration.
+ * No `merge`: the update is non-linear (see merge.ts).
  * @module
  */
-import { loadAdapterState, Rng, registerTuner, type DecodedTensor, type PeftConfigBase, type PeftTargetModel, type Tuner } from '@fish-tuning/core';
-import { adapterConfig, adapterOptionsFromFile, type AdapterConfig, type AdapterOptions } from './config.js';
+import { Rng, configToJson, loadAdapterState, registerTuner, type Tuner } from '@fish-tuning/core';
+import { adapterConfig, adapterConfigFromJson, type AdapterConfig, type AdapterOptions } from './config.js';
 import { injectAdapter, type BottleneckAdapter } from './inject.js';
+import { countAdapter } from './count.js';
 
-export interface AdapterTuner extends Tuner<AdapterConfig, AdapterOptions> {
-  inject(model: PeftTargetModel, config: AdapterConfig, rng: Rng): BottleneckAdapter;
-  load(model: PeftTargetModel, config: PeftConfigBase, tensors: Map<string, DecodedTensor>, file?: string): BottleneckAdapter;
-}
-
-export const adapterTuner: AdapterTuner = {
+export const adapterTuner: Tuner<AdapterConfig, AdapterOptions, BottleneckAdapter> = {
   name: 'adapter',
   peftType: 'FISH_ADAPTER',
   config: adapterConfig,
-  inject: injectAdapter,
-  load(model, json, tensors, file) {
-    const adapter = injectAdapter(model, adapterConfig(adapterOptionsFromFile(json, file), model), new Rng(0));
-    return loadAdapterState(adapter, tensors, file);
-  },
+  fromJson: adapterConfigFromJson,
+  toJson: configToJson,
+  inject: (model, config, rng) => injectAdapter(model, config, rng),
+  load: (model, config, tensors, file) => loadAdapterState(injectAdapter(model, config, new Rng(0)), tensors, file),
+  count: countAdapter,
 };
 
 /** Registers {@link adapterTuner} with core's registry (never done on import). */

@@ -4,9 +4,9 @@ import { countParameters, Linear, Rng, type ModelBatch, type PeftTargetModel } f
 import { createBert, createLlama } from '@fish-tuning/models';
 import { expectAllClose, pythonHas, runPython } from '@fish-tuning/test-utils';
 import { adapterConfig, adapterParameterCount, AdapterLayer, injectAdapter, NON_LINEARITIES } from '../src/index.js';
-import { loadBottleneckAdapter } from '../src/node-entry.js';
+import { loadBottleneckAdapter } from '../src/node.js';
 import { smallBatch, smallModel } from '../../ia3/test/small-models.js';
-import { checkMaskedTraining, checkPerSample, checkSaveLoad, randomise } from '../../ia3/test/conformance.js';
+import { checkMaskedTraining, checkPerSample, checkSaveLoad, randomise } from '@fish-tuning/test-utils/conformance';
 
 const makers: Record<'llama' | 'bert', () => PeftTargetModel> = {
   llama: () => createLlama({ vocabSize: 40, hiddenSize: 16, intermediateSize: 24, numHiddenLayers: 3, numAttentionHeads: 4, numKeyValueHeads: 2 }, 7, 0.2),

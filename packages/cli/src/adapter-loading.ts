@@ -1,17 +1,18 @@
 /**
- * Saved PEFT adapters, whatever the method: adapter_config.json's peft_type picks the package that
- * loads it (LORA covers DoRA through use_dora). The method packages do not register themselves on
- * import; the CLI registers each once here.
+ * Saved PEFT adapters in the CLI, whatever the method: core's registry picks the method from
+ * adapter_config.json's peft_type (LORA with use_dora → dora). The method packages never register on
+ * import; the CLI registers each once here, and maps the library's errors onto the flag that named the
+ * directory.
  * @module
  */
-import { FishTuningError, registeredTuners, type PeftAdapter, type PeftTargetModel } from '@fish-tuning/core';
-import { readAdapterDir, type AdapterFiles } from '@fish-tuning/core/node';
+import { FishTuningError, adapterFromFiles, registeredTuners, type AdapterFiles, type PeftAdapter, type PeftTargetModel } from '@fish-tuning/core';
+import { readAdapterDir } from '@fish-tuning/core/node';
 import { registerLora } from '@fish-tuning/lora';
-import { registerDora, applyLoraOrDoraFiles } from '@fish-tuning/dora';
-import { registerIa3, ia3Tuner } from '@fish-tuning/ia3';
-import { registerPrefix, prefixTuner } from '@fish-tuning/prefix';
-import { registerAdapter, adapterTuner } from '@fish-tuning/adapter';
-import { registerUnipelt, unipeltTuner } from '@fish-tuning/unipelt';
+import { registerDora } from '@fish-tuning/dora';
+import { registerIa3 } from '@fish-tuning/ia3';
+import { registerPrefix } from '@fish-tuning/prefix';
+import { registerAdapter } from '@fish-tuning/adapter';
+import { registerUnipelt } from '@fish-tuning/unipelt';
 
 /** Registers every method once (a second registration would warn). */
 export function ensureTuners(): void {
@@ -27,20 +28,17 @@ export function ensureTuners(): void {
   for (const [name, register] of all) if (!have.has(name)) register();
 }
 
-/** Adapter loaders by peft_type. */
-export const ADAPTER_LOADERS: Record<string, (model: PeftTargetModel, files: AdapterFiles) => PeftAdapter> = {
-  LORA: (model, f) => applyLoraOrDoraFiles(model, f),
-  IA3: (model, f) => ia3Tuner.load(model, f.config, f.tensors, f.weightsFile),
-  PREFIX_TUNING: (model, f) => prefixTuner.load(model, f.config, f.tensors, f.weightsFile),
-  FISH_ADAPTER: (model, f) => adapterTuner.load(model, f.config, f.tensors, f.weightsFile),
-  FISH_UNIPELT: (model, f) => unipeltTuner.load(model, f.config, f.tensors, f.weightsFile),
-};
-
-/** Applies already-read adapter files to `model`; the error names the config file and the peft_type. */
+/** Applies already-read adapter files to `model`; a peft_type no method takes is reported against `option` (the flag). */
 export function applyAdapterFiles(model: PeftTargetModel, files: AdapterFiles, option = '--init-adapter'): PeftAdapter {
-  const load = ADAPTER_LOADERS[files.config.peft_type];
-  if (!load) throw new FishTuningError(`peft_type '${files.config.peft_type}' has no loader; known: ${Object.keys(ADAPTER_LOADERS).join(', ')}`, { file: files.configFile, option });
-  return load(model, files);
+  ensureTuners();
+  try {
+    return adapterFromFiles(model, files);
+  } catch (e) {
+    if (e instanceof FishTuningError && e.option === 'peft_type') {
+      throw new FishTuningError(e.message.replace(/^.*?option 'peft_type': /, ''), { file: e.file, option });
+    }
+    throw e;
+  }
 }
 
 /** Reads a PEFT adapter directory and applies it to `model`. */

@@ -5,6 +5,8 @@
 import { Command, CommanderError } from 'commander';
 import { FishTuningError } from '@fish-tuning/core';
 import { processIO, type CliIO } from './io.js';
+import { aboutFlag } from './aliases.js';
+import { CLI_VERSION } from './version.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerEval } from './commands/eval.js';
 import { registerParams } from './commands/params.js';
@@ -21,6 +23,7 @@ const COMMANDS: CommandRegistrar[] = [registerGenerate, registerEval, registerFi
 export function buildProgram(io: CliIO = processIO): Command {
   const program = new Command('fish-tune')
     .description('FISH-Tuning: Fisher-information masks inside parameter-efficient fine-tuning')
+    .version(CLI_VERSION, '--version', 'print the fish-tune version')
     .option('--backend <name>', 'tfjs backend: wasm | cpu', 'wasm')
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .exitOverride()
@@ -38,7 +41,7 @@ export async function runCli(argv: string[], io: CliIO = processIO): Promise<num
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode;
     if (e instanceof FishTuningError) {
-      io.err(`fish-tune: ${e.message}\n`);
+      io.err(`fish-tune: ${aboutFlag(e).message}\n`);
       return 2;
     }
     io.err(`fish-tune: ${(e as Error).stack ?? String(e)}\n`);

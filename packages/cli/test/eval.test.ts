@@ -10,7 +10,8 @@ import { loraTuner } from '@fish-tuning/lora';
 import { doraTuner } from '@fish-tuning/dora';
 import { hasShared, pythonHas, runPython, sharedPath } from '@fish-tuning/test-utils';
 import { cli } from './run.js';
-import { padBatch } from '../src/commands/eval.js';
+import { padRows } from '@fish-tuning/core';
+import { tokenRowExample } from '../src/commands/eval.js';
 
 const MODEL = sharedPath('models', 'stories260K');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'eval-'));
@@ -88,11 +89,12 @@ print(json.dumps(out))
 `;
 
 describe('fish-tune eval', () => {
-  it('pads right with ignored labels', () => {
-    expect(padBatch([{ input_ids: [5, 6, 7] }, { input_ids: [8], labels: [-100] }])).toEqual({
-      inputIds: [[5, 6, 7], [8, 0, 0]],
-      attentionMask: [[1, 1, 1], [1, 0, 0]],
-      labels: [[5, 6, 7], [-100, -100, -100]],
+  it('pads right with ignored labels (labels default to input_ids where attended)', () => {
+    expect(padRows([{ input_ids: [5, 6, 7] }, { input_ids: [8], labels: [-100] }, { input_ids: [1, 2], attention_mask: [1, 0] }].map(tokenRowExample))).toEqual({
+      inputIds: [[5, 6, 7], [8, 0, 0], [1, 2, 0]],
+      attentionMask: [[1, 1, 1], [1, 0, 0], [1, 0, 0]],
+      labels: [[5, 6, 7], [-100, -100, -100], [1, -100, -100]],
+      length: 3,
     });
   });
 

@@ -23,7 +23,7 @@ describe.skipIf(!hasShared('models', 'stories260K') || !hasShared('data', 'gsm8k
   ] as const) {
     it(`${method}: one finite, non-negative Fisher tensor per parameter`, async () => {
       const out = path.join(tmp, `${method}.safetensors`);
-      const { code, err } = await cli(['fisher', '--model', MODEL, '--method', method, ...extra, '--task', 'gsm8k', '--data-dir', sharedPath('data'), '--samples', '3', '--order', 'first', '--out', out]);
+      const { code, err } = await cli(['fisher', '--model', MODEL, '--method', method, ...extra, '--task', 'gsm8k', '--data-dir', sharedPath('data'), '--fisher-samples', '3', '--order', 'first', '--out', out]);
       expect(code, err).toBe(0);
       const { tensors, metadata } = await readSafetensorsFile(out);
       expect(tensors.size).toBeGreaterThan(0);

@@ -119,7 +119,7 @@ describe.skipIf(!hasShared('models', 'stories260K'))('fish-tune fisher on storie
     model.dispose();
     await writeData(data, 10);
 
-    const r = await cli(['fisher', '--model', MODEL, '--method', 'lora', '--init-adapter', adapterDir, '--data', data, '--samples', '6', '--order', 'first', '--chunk-size', '4', '--out', out]);
+    const r = await cli(['fisher', '--model', MODEL, '--method', 'lora', '--init-adapter', adapterDir, '--data', data, '--fisher-samples', '6', '--order', 'first', '--chunk-size', '4', '--out', out]);
     expect(r.err).not.toMatch(/fish-tune:/);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/30 tensors, .*N=6, empirical Fisher \(vectorised\)/);
@@ -177,14 +177,14 @@ describe.skipIf(!hasShared('models', 'stories260K'))('fish-tune fisher on storie
 
   it('fish-tune fisher names the flag on bad input', async () => {
     const base = ['fisher', '--model', MODEL, '--method', 'lora', '--data', data, '--out', path.join(tmp, 'x.safetensors')];
-    const tooMany = await cli([...base, '--samples', '11']);
+    const tooMany = await cli([...base, '--fisher-samples', '11']);
     expect(tooMany.code).toBe(2);
-    expect(tooMany.err).toMatch(/option '--samples'.*11 samples.*only 10 rows/);
-    const estimator = await cli([...base, '--samples', '2', '--fisher', 'true']);
-    expect(estimator.err).toMatch(/option '--fisher'/);
-    const expected = await cli([...base, '--samples', '2', '--fisher', 'expected']);
-    expect(expected.err).toMatch(/option 'fisher'.*classification/);
+    expect(tooMany.err).toMatch(/option '--fisher-samples'.*11 samples.*only 10 rows/);
+    const estimator = await cli([...base, '--fisher-samples', '2', '--estimator', 'true']);
+    expect(estimator.err).toMatch(/option '--estimator'/);
+    const expected = await cli([...base, '--fisher-samples', '2', '--estimator', 'expected']);
+    expect(expected.err).toMatch(/option '--estimator'.*classification/);
     const method = await cli([...base.slice(0, 3), '--method', 'nope', ...base.slice(5)]);
-    expect(method.err).toMatch(/option 'method'.*unknown method 'nope'/);
+    expect(method.err).toMatch(/option '--method'.*unknown value 'nope'/);
   });
 });

@@ -17,6 +17,8 @@ export class FishTuningError extends Error {
   readonly file?: string;
   readonly tensor?: string;
   readonly option?: string;
+  /** The message without the file/tensor/option prefix (to re-raise it about another subject, e.g. a CLI flag). */
+  readonly reason: string;
 
   constructor(message: string, subject: ErrorSubject = {}) {
     const where = [
@@ -29,6 +31,7 @@ export class FishTuningError extends Error {
     this.file = subject.file;
     this.tensor = subject.tensor;
     this.option = subject.option;
+    this.reason = message;
   }
 }
 

@@ -10,10 +10,33 @@ export { matmulKernel, matmulWeight, perSampleBroadcast } from './linear-algebra
 export { dropout, EVAL_CONTEXT, type ForwardContext } from './context.js';
 export { paramValue, isPerSample, withParamOverrides } from './per-sample.js';
 export { countParameters, parameterMap, type TrainableParameter, type HasTrainableParameters } from './parameters.js';
-export type { ModelBatch, ModelTask, ModelDims, KeyValuePrefix, PrefixSource, PeftTargetModel } from './model.js';
-export { loadAdapterState, type PeftAdapter, type PeftConfigBase, type Tuner } from './peft.js';
+export type { ModelBatch, ModelTask, ModelDims, ModelFacts, KeyValuePrefix, PrefixSource, PeftTargetModel } from './model.js';
+export {
+  loadAdapterState,
+  parameterCount,
+  configToJson,
+  peftTaskType,
+  defaultModulesToSave,
+  modulesToSave,
+  type PeftAdapter,
+  type PeftConfigBase,
+  type ParameterCount,
+  type Tuner,
+} from './peft.js';
+export { AdapterBase } from './adapter-base.js';
 export { WrappingAdapter } from './wrapping-adapter.js';
-export { registerTuner, getTuner, registeredTuners } from './registry.js';
+export { registerTuner, unregisterTuner, getTuner, registeredTuners, tunerForConfig, type AnyTuner } from './registry.js';
+export { adapterFromFiles, adapterToFiles, adapterFilesFromBytes, adapterConfigText, adapterWeightsBytes, type AdapterFiles } from './adapter-files.js';
+export {
+  registerModelFamily,
+  getModelFamily,
+  findModelFamily,
+  registeredModelFamilies,
+  defaultTargets,
+  type ModelFamily,
+  type Architecture,
+  type TargetDefaults,
+} from './model-families.js';
 export { matchesTarget, layerIndexOf, resolveLayers, type TargetSpec, type ModuleSelector } from './match.js';
 export { injectModules, restoreModules, type Injection } from './inject.js';
 export {
@@ -38,7 +61,7 @@ export {
   type DecodedTensor,
   type TensorToWrite,
 } from './safetensors.js';
-export { toTensor, toWritable } from './tensors.js';
+export { toTensor, toWritable, ownedVariable } from './tensors.js';
 export { assignStateDict, assignParameters, parametersStateDict, savedHeadParameters } from './assign-state.js';
 export { Rng, type RngState } from './rng.js';
 export { installBackendFixes } from './backend-fixes.js';
@@ -47,3 +70,16 @@ export { refuseUnsupportedConfigKeys } from './peft-config-keys.js';
 export { validateExamples, type ValidatableExample, type ValidationContext } from './data/validate.js';
 export { backendMemoryCap, backendMemoryBudget, isBackendOutOfMemory, explainOutOfMemory } from './backend-memory.js';
 export type { TextTokenizer } from './tokenizer.js';
+export {
+  IGNORE_INDEX,
+  exampleLength,
+  padExamples,
+  padRows,
+  collate,
+  disposeBatch,
+  sliceBatch,
+  type Example,
+  type PadOptions,
+  type PaddedExamples,
+  type PaddedRows,
+} from './data/index.js';

@@ -25,6 +25,9 @@ export interface ModelBatch {
 
 export type ModelTask = 'causal-lm' | 'classification' | 'regression' | 'encoder';
 
+/** What a method's config reads from a model: its family (model_type), its task and its sizes. */
+export type ModelFacts = Pick<PeftTargetModel, 'modelType' | 'task' | 'dims'>;
+
 /** Shape facts PEFT methods need to size their tensors. */
 export interface ModelDims {
   numLayers: number;
@@ -53,10 +56,12 @@ export interface PrefixSource {
 }
 
 export interface PeftTargetModel extends Module {
-  readonly family: 'llama' | 'bert';
   readonly task: ModelTask;
   readonly dims: ModelDims;
-  /** Hugging Face model_type for adapter_config.json (e.g. 'llama', 'bert'). */
+  /**
+   * Hugging Face `model_type` ('llama', 'bert', …): the key of the model-family table
+   * (model-families.ts), which holds each method's default targets.
+   */
   readonly modelType: string;
   /** Attention prefix (Prefix-tuning); null when none. Real tokens' RoPE positions start at its length. */
   prefix: PrefixSource | null;

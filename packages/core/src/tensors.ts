@@ -26,3 +26,13 @@ export async function toWritable(tensors: Map<string, tf.Tensor>, dtype: 'F32' |
   }
   return out;
 }
+
+/**
+ * A variable that owns `init`'s values: `init` is disposed. (`tf.variable(x)` shares x's data and leaves x
+ * itself alive, so `tf.variable(tf.zeros(…))` leaks one tensor per call.)
+ */
+export function ownedVariable(init: tf.Tensor, trainable = true): tf.Variable {
+  const variable = tf.variable(init, trainable);
+  init.dispose();
+  return variable;
+}

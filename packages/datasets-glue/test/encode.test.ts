@@ -33,7 +33,7 @@ describe('encodeForEncoder', () => {
     expect(f.inputIds).toEqual([CLS, ...ids('abc'), SEP]);
     expect(f.tokenTypeIds).toEqual([0, 0, 0, 0, 0]);
     expect(f.attentionMask).toEqual([1, 1, 1, 1, 1]);
-    expect(f).toMatchObject({ idx: 7, label: 1 });
+    expect(f).toMatchObject({ idx: 7, labels: 1 });
   });
 
   it('pair: [CLS] a [SEP] b [SEP], token types 0 through the first SEP, then 1', () => {

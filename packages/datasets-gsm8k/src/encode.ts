@@ -6,13 +6,10 @@
  * @module
  */
 import type { TextTokenizer } from '@fish-tuning/core';
-import { FishTuningError } from '@fish-tuning/core';
+import { FishTuningError, IGNORE_INDEX } from '@fish-tuning/core';
 import type { Gsm8kExample } from './example.js';
 import { fewShotPrefix } from './few-shot.js';
 import { gsm8kTemplate, renderGsm8kPrompt, type Gsm8kTemplate } from './template.js';
-
-/** Label value of positions that the loss ignores. */
-export const IGNORE_INDEX = -100;
 
 /** Maximum sequence length used for GSM8K. */
 export const GSM8K_MAX_LENGTH = 512;

@@ -10,7 +10,8 @@ export { GSM8K_TEMPLATES, gsm8kTemplate, renderGsm8kPrompt } from './template.js
 export type { Gsm8kTemplate, Gsm8kTemplateName } from './template.js';
 export { GSM8K_COT_EXEMPLARS, fewShotPrefix } from './few-shot.js';
 export type { Gsm8kExemplar } from './few-shot.js';
-export { GSM8K_MAX_LENGTH, IGNORE_INDEX, encodeGsm8k, encodeGsm8kPrompt, gsm8kPromptText, stripCalculatorAnnotations } from './encode.js';
+export { IGNORE_INDEX } from '@fish-tuning/core';
+export { GSM8K_MAX_LENGTH, encodeGsm8k, encodeGsm8kPrompt, gsm8kPromptText, stripCalculatorAnnotations } from './encode.js';
 export type { EncodeGsm8kOptions, Gsm8kFeatures, Gsm8kPromptOptions } from './encode.js';
 export { answersMatch, extractAnswer } from './answer.js';
 export type { ExtractedAnswer } from './answer.js';

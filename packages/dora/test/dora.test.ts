@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Linear, Rng, getSubmodule, withParamOverrides, ADAPTER_CONFIG_NAME, ADAPTER_WEIGHTS_NAME } from '@fish-tuning/core';
 import { readSafetensorsFile, saveAdapter } from '@fish-tuning/core/node';
 import { expectAllClose, pythonHas, runPython } from '@fish-tuning/test-utils';
-import { kaimingUniform, mergeAdapter, unmergeAdapter } from '@fish-tuning/lora';
+import { kaimingUniform, mergeLora, unmergeLora } from '@fish-tuning/lora';
 import { DoraLinear, doraConfig, doraTuner, injectDora } from '../src/index.js';
 import { loadDoraAdapter } from '../src/node.js';
 import { IDS, ToyModel, randomLinear } from '../../lora/test/toy.js';
@@ -143,9 +143,9 @@ print(json.dumps({'ga': A.grad.ravel().tolist(), 'gb': B.grad.ravel().tolist(), 
     // Make it non-trivial, then merge/unmerge.
     for (const p of adapter.trainableParameters()) p.variable.assign(tf.add(p.variable, tf.mul(tf.randomNormal(p.variable.shape, 0, 1, 'float32', 7), 0.2)));
     const trained = out(model);
-    mergeAdapter(adapter);
+    mergeLora(adapter);
     expectAllClose(out(model).dataSync(), trained.dataSync(), 1e-5, 1e-5, 'merged DoRA output');
-    unmergeAdapter(adapter);
+    unmergeLora(adapter);
     expectAllClose(out(model).dataSync(), trained.dataSync(), 1e-5, 1e-5, 'unmerged DoRA output');
     expectAllClose(q.weight().dataSync(), w0.dataSync(), 1e-5, 1e-5, 'W after unmerge');
 
@@ -158,7 +158,7 @@ print(json.dumps({'ga': A.grad.ravel().tolist(), 'gb': B.grad.ravel().tolist(), 
     const saved = new Map(adapter.trainableParameters().map((p) => [p.name, Float32Array.from(p.variable.dataSync())]));
     adapter.dispose();
     const loaded = await loadDoraAdapter(model, dir);
-    expect(loaded.layers()[0][1]).toBeInstanceOf(DoraLinear);
+    expect([...loaded.layers.values()][0]).toBeInstanceOf(DoraLinear);
     for (const p of loaded.trainableParameters()) expect(Buffer.from(p.variable.dataSync().buffer).equals(Buffer.from(saved.get(p.name)!.buffer))).toBe(true);
     // Not bit-equal: the merge/unmerge above left W within float32 rounding of its old value.
     expectAllClose(out(model).dataSync(), trained.dataSync(), 1e-5, 1e-6, 'reloaded DoRA output');

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng, withParamOverrides, type ModelBatch } from '@fish-tuning/core';
 import { createBert, loadLlama2c } from '@fish-tuning/models';
 import { expectAllClose, hasShared, sharedPath } from '@fish-tuning/test-utils';
-import { mergeAdapter, unmergeAdapter } from '@fish-tuning/lora';
+import { mergeLora, unmergeLora } from '@fish-tuning/lora';
 import { doraConfig, injectDora } from '../src/index.js';
 
 function read(t: tf.Tensor): Float32Array {
@@ -34,9 +34,9 @@ describe.skipIf(!hasShared('models', 'stories260K'))('DoRA on stories260K', () =
     for (const t of table.values()) t.dispose();
 
     const trained = read(model.logits(batch));
-    mergeAdapter(adapter);
+    mergeLora(adapter);
     expectAllClose(read(model.logits(batch)), trained, 1e-5, 1e-4, 'merged DoRA logits');
-    unmergeAdapter(adapter);
+    unmergeLora(adapter);
     adapter.dispose();
     expect(tf.memory().numTensors).toBe(n);
     model.dispose();

@@ -14,7 +14,8 @@ import { EVAL_CONTEXT, Rng, type PeftTargetModel, type TrainableParameter } from
 import { createBert, loadLlama2c } from '@fish-tuning/models';
 import { loraTuner } from '@fish-tuning/lora';
 import { sharedPath } from '@fish-tuning/test-utils';
-import { computeFisher, disposeBatch, exampleData, type FisherData } from '../src/index.js';
+import { disposeBatch } from '@fish-tuning/core';
+import { computeFisher, exampleData, type FisherData } from '../src/index.js';
 
 const N = Number(process.env.BENCH_N ?? 128);
 const SEQ = Number(process.env.BENCH_SEQ ?? 64);

@@ -7,8 +7,8 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { backendMemoryBudget, explainOutOfMemory, FishTuningError, isBackendOutOfMemory, type PeftTargetModel, type TrainableParameter } from '@fish-tuning/core';
-import { disposeBatch, sliceBatch, type FisherData } from './data.js';
+import { backendMemoryBudget, disposeBatch, explainOutOfMemory, FishTuningError, isBackendOutOfMemory, sliceBatch, type PeftTargetModel, type TrainableParameter } from '@fish-tuning/core';
+import type { FisherData } from './data.js';
 import { chooseSamples, defaultSampleCount, type SampleOrder } from './sampling.js';
 import { disposeTerms, fisherTerms, type FisherEstimator } from './estimators.js';
 import { batchGradients, nonFiniteTable, perSampleGradients, weightedSquareSum } from './gradients.js';

@@ -7,6 +7,6 @@
 export { computeFisher, type ComputeFisherOptions, type FisherResult, type FisherMethod, type FisherProgress } from './compute.js';
 export { fisherTerms, disposeTerms, FISHER_ESTIMATORS, type FisherEstimator, type FisherTerm } from './estimators.js';
 export { perSampleGradients, batchGradients, nonFiniteTable, weightedSquareSum } from './gradients.js';
-export { exampleData, sliceBatch, disposeBatch, IGNORE_LABEL, type FisherData, type TokenizedExample, type ExampleDataOptions } from './data.js';
+export { exampleData, type FisherData, type ExampleDataOptions } from './data.js';
 export { chooseSamples, defaultSampleCount, type SampleOrder } from './sampling.js';
 export { fisherMetadata, fisherToBytes, fisherFromBytes, fisherFromDecoded, type FisherMetadata, type FisherScores } from './format.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { batchGradients, computeFisher, disposeBatch, exampleData, sliceBatch } from '../src/index.js';
+import { disposeBatch, sliceBatch } from '@fish-tuning/core';
+import { batchGradients, computeFisher, exampleData } from '../src/index.js';
 import { ToyModel, injectToy, toyExamples } from './toy-model.js';
 
 /**

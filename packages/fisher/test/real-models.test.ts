@@ -4,14 +4,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng, type PeftAdapter, type PeftTargetModel, type Tuner } from '@fish-tuning/core';
+import { Rng, type Example, type PeftAdapter, type PeftTargetModel, type Tuner } from '@fish-tuning/core';
 import { createBert, loadLlama2c } from '@fish-tuning/models';
 import { loraTuner } from '@fish-tuning/lora';
 import { doraTuner } from '@fish-tuning/dora';
 import { ia3Tuner } from '@fish-tuning/ia3';
 import { prefixTuner } from '@fish-tuning/prefix';
 import { expectAllClose, hasShared, sharedPath } from '@fish-tuning/test-utils';
-import { computeFisher, exampleData, type FisherEstimator, type TokenizedExample } from '../src/index.js';
+import { computeFisher, exampleData, type FisherEstimator } from '../src/index.js';
 
 const METHODS: Array<[string, Tuner<any, any>, Record<string, unknown>]> = [
   ['lora', loraTuner, { r: 2, lora_alpha: 4 }],
@@ -33,7 +33,7 @@ function tokens(rng: Rng, n: number, vocab: number): number[] {
   return Array.from({ length: n }, () => 3 + rng.int(vocab - 3));
 }
 
-async function compare(model: PeftTargetModel, tuner: Tuner<any, any>, options: Record<string, unknown>, examples: TokenizedExample[], estimator: FisherEstimator) {
+async function compare(model: PeftTargetModel, tuner: Tuner<any, any>, options: Record<string, unknown>, examples: Example[], estimator: FisherEstimator) {
   const adapter = tuner.inject(model, tuner.config(options, model), new Rng(3));
   try {
     perturb(adapter, 100);

@@ -16,7 +16,7 @@ import {
 } from '@fish-tuning/core';
 import type { Ia3Config } from './config.js';
 import { Ia3Layer } from './layer.js';
-import { mergeIa3, unmergeIa3 } from './merge.js';
+import { unmergeIa3Layer } from './merge.js';
 
 export class Ia3Adapter extends WrappingAdapter<Ia3Config, Ia3Layer> {
   constructor(config: Ia3Config, model: PeftTargetModel) {
@@ -39,18 +39,10 @@ export class Ia3Adapter extends WrappingAdapter<Ia3Config, Ia3Layer> {
     super(config, model, injections, params);
   }
 
-  /** Folds every vector into its base weight (inference speed; training must unmerge first). */
-  merge(): void {
-    for (const layer of this.layers.values()) mergeIa3(layer);
-  }
-
-  unmerge(): void {
-    for (const layer of this.layers.values()) unmergeIa3(layer);
-  }
-
-  override dispose(): void {
-    this.unmerge();
-    super.dispose();
+  /** Unmerges merged layers before putting the original modules back. */
+  protected override release(): void {
+    for (const layer of this.layers.values()) unmergeIa3Layer(layer);
+    super.release();
   }
 }
 

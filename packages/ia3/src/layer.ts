@@ -5,7 +5,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { Module, isPerSample, paramValue, perSampleBroadcast, type ForwardContext, type LinearLike } from '@fish-tuning/core';
+import { Module, isPerSample, ownedVariable, paramValue, perSampleBroadcast, type ForwardContext, type LinearLike } from '@fish-tuning/core';
 
 export class Ia3Layer extends Module implements LinearLike {
   /** The wrapped frozen layer (PEFT's `base_layer`). */
@@ -25,7 +25,7 @@ export class Ia3Layer extends Module implements LinearLike {
     this.tensorName = name;
     const shape: [number, number] = isFeedforward ? [1, base.inFeatures] : [base.outFeatures, 1];
     // PEFT draws randn before resetting to ones; init_ia3_weights=false keeps a random vector (tests only).
-    this.ia3_l = tf.variable(initOnes ? tf.ones(shape) : tf.randomNormal(shape, 0, 1, 'float32', 1), true);
+    this.ia3_l = ownedVariable(initOnes ? tf.ones(shape) : tf.randomNormal(shape, 0, 1, 'float32', 1));
   }
 
   get inFeatures(): number {

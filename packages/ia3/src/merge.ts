@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { FishTuningError, Linear } from '@fish-tuning/core';
 import type { Ia3Layer } from './layer.js';
+import type { Ia3Adapter } from './inject.js';
 
 function baseLinear(layer: Ia3Layer): Linear {
   if (!(layer.base_layer instanceof Linear)) {
@@ -29,15 +30,24 @@ function rescale(layer: Ia3Layer, op: (w: tf.Tensor, s: tf.Tensor) => tf.Tensor)
 }
 
 /** Folds the vector into the base layer; the layer then forwards through the base alone. */
-export function mergeIa3(layer: Ia3Layer): void {
+export function mergeIa3Layer(layer: Ia3Layer): void {
   if (layer.merged) return;
   rescale(layer, (w, s) => tf.mul(w, s));
   layer.merged = true;
 }
 
-/** Undoes {@link mergeIa3} (division by l + 1e-8, as PEFT). */
-export function unmergeIa3(layer: Ia3Layer): void {
+/** Undoes {@link mergeIa3Layer} (division by l + 1e-8, as PEFT). */
+export function unmergeIa3Layer(layer: Ia3Layer): void {
   if (!layer.merged) return;
   rescale(layer, (w, s) => tf.div(w, tf.add(s, 1e-8)));
   layer.merged = false;
+}
+
+/** Folds every vector of the adapter into its base weight (inference speed; training must unmerge first). */
+export function mergeIa3(adapter: Ia3Adapter): void {
+  for (const layer of adapter.layers.values()) mergeIa3Layer(layer);
+}
+
+export function unmergeIa3(adapter: Ia3Adapter): void {
+  for (const layer of adapter.layers.values()) unmergeIa3Layer(layer);
 }

@@ -8,10 +8,10 @@ import { saveAdapter } from '@fish-tuning/core/node';
 import { loadLlama2c } from '@fish-tuning/models';
 import { expectAllClose, hasShared, pythonHas, runPython, sharedPath } from '@fish-tuning/test-utils';
 import { LLAMA2C_REFERENCE, PEFT_LOAD } from '../../prefix/test/reference.js';
-import { ia3Config, injectIa3, Ia3Layer, ia3ParameterCount, mergeIa3, unmergeIa3 } from '../src/index.js';
-import { loadIa3Adapter } from '../src/node-entry.js';
+import { ia3Config, injectIa3, Ia3Layer, ia3ParameterCount, mergeIa3, mergeIa3Layer, unmergeIa3, unmergeIa3Layer } from '../src/index.js';
+import { loadIa3Adapter } from '../src/node.js';
 import { smallBatch, smallModel } from './small-models.js';
-import { checkMaskedTraining, checkPerSample, checkSaveLoad, randomise } from './conformance.js';
+import { checkMaskedTraining, checkPerSample, checkSaveLoad, randomise } from '@fish-tuning/test-utils/conformance';
 
 
 describe('ia3Config', () => {
@@ -61,10 +61,10 @@ print(json.dumps(y.ravel().tolist()))`,
       const layer = new Ia3Layer(base, ff, 'l', false);
       const x = tf.randomNormal([2, 5], 0, 1, 'float32', 3);
       const y = await layer.forward(x).data();
-      mergeIa3(layer);
+      mergeIa3Layer(layer);
       expectAllClose(await layer.forward(x).data(), y, 1e-5, 1e-5, 'merged');
       expectAllClose(await base.forward(x).data(), y, 1e-5, 1e-5, 'merged base');
-      unmergeIa3(layer);
+      unmergeIa3Layer(layer);
       expectAllClose(await base.kernel.data(), w0, 1e-5, 1e-6, 'unmerged weight');
     }
   });
@@ -145,9 +145,9 @@ describe.skipIf(!hasShared('models', 'stories260K') || !pythonHas('torch'))('sto
       expect(peft.peft_type).toContain('IA3');
       expectAllClose(await model.logits({ inputIds }).data(), peft.logits, 1e-4, 1e-4, 'logits vs Python PEFT');
     } else console.warn('skipping the Python PEFT load check: python lacks peft/transformers (set FISH_PYTHON)');
-    adapter.merge();
+    mergeIa3(adapter);
     expectAllClose(await model.logits({ inputIds }).data(), ref.logits, 1e-4, 1e-4, 'merged logits');
-    adapter.unmerge();
+    unmergeIa3(adapter);
     expectAllClose(await model.perExampleLoss({ inputIds, labels: tf.tensor2d(ids, [2, 7], 'int32') }).data(), ref.loss, 1e-4, 1e-4, 'loss');
     adapter.dispose();
     model.dispose();
@@ -162,7 +162,7 @@ describe('tuner', () => {
     registerIa3();
     expect(getTuner('ia3')).toBe(ia3Tuner);
     const m = smallModel('llama');
-    expect(() => ia3Tuner.load(m, { peft_type: 'LORA' }, new Map(), '/x/adapter_config.json')).toThrow(/file '\/x\/adapter_config.json'.*peft_type/);
+    expect(() => ia3Tuner.fromJson({ peft_type: 'LORA' }, m, '/x/adapter_config.json')).toThrow(/file '\/x\/adapter_config.json'.*peft_type/);
     const a = injectIa3(m, ia3Config({}, m));
     const tensors = new Map([[a.trainableParameters()[0].name, { shape: [3], data: new Float32Array(3), dtype: 'F32' as const }]]);
     expect(() => a.loadStateDict(tensors as never, 'w.safetensors')).toThrow(/file 'w.safetensors', tensor '.*k_proj.ia3_l'.*shape/);

@@ -3,7 +3,16 @@
  * PEFT unchanged) and `loraConfig()`, which fills PEFT's defaults and rejects bad options by name.
  * @module
  */
-import { FishTuningError, resolveLayers, type ModuleSelector, type PeftConfigBase, type PeftTargetModel } from '@fish-tuning/core';
+import {
+  FishTuningError,
+  defaultTargets,
+  modulesToSave,
+  peftTaskType,
+  resolveLayers,
+  type ModelFacts,
+  type ModuleSelector,
+  type PeftConfigBase,
+} from '@fish-tuning/core';
 
 /** PEFT's `init_lora_weights`: true = Kaiming-uniform A / zero B, 'gaussian', 'pissa'; false = random A and B (tests). */
 export type LoraInit = boolean | 'gaussian' | 'pissa';
@@ -47,18 +56,14 @@ export type LoraOptions = Partial<LoraFields> & {
   layers?: string | readonly number[] | null;
 };
 
-/** PEFT's default targets per model family (TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING). */
-export const DEFAULT_TARGETS: Record<string, string[]> = {
-  llama: ['q_proj', 'v_proj'],
-  bert: ['query', 'value'],
-};
+/**
+ * What the config reads from a model. `family` is the former name of `modelType`, still accepted from
+ * callers that describe a model by hand (deprecated: pass `modelType`).
+ */
+export type LoraModelFacts = Pick<ModelFacts, 'task' | 'dims'> & ({ modelType: string } | { /** @deprecated use modelType */ family: string });
 
-/** PEFT task_type for a model task. */
-export function peftTaskType(task: PeftTargetModel['task'] | undefined): string | null {
-  if (task === 'causal-lm') return 'CAUSAL_LM';
-  if (task === 'classification' || task === 'regression') return 'SEQ_CLS';
-  if (task === 'encoder') return 'FEATURE_EXTRACTION';
-  return null;
+function modelTypeOf(model: LoraModelFacts): string {
+  return 'modelType' in model ? model.modelType : model.family;
 }
 
 const KNOWN_KEYS = new Set([
@@ -74,10 +79,10 @@ function fail(option: string, message: string): never {
 }
 
 /**
- * Fills PEFT's defaults (r 8, lora_alpha 8, dropout 0, Kaiming-uniform init, the family's default targets)
+ * Fills PEFT's defaults (r 8, lora_alpha 8, dropout 0, Kaiming-uniform init, the model family's default targets)
  * and validates. `model` supplies the default targets, task_type and the layer count for `layers: 'top:n'`.
  */
-export function loraConfig(options: LoraOptions = {}, model?: Pick<PeftTargetModel, 'family' | 'task' | 'dims'>): LoraConfig {
+export function loraConfig(options: LoraOptions = {}, model?: LoraModelFacts): LoraConfig {
   for (const key of Object.keys(options)) if (!KNOWN_KEYS.has(key)) fail(key, `unknown LoRA option '${key}'`);
   if (options.peft_type !== undefined && options.peft_type !== 'LORA') fail('peft_type', `expected 'LORA', got '${options.peft_type}'`);
   const r = options.r ?? 8;
@@ -96,7 +101,8 @@ export function loraConfig(options: LoraOptions = {}, model?: Pick<PeftTargetMod
   for (const key of ['rank_pattern', 'alpha_pattern'] as const) {
     if (options[key] && Object.keys(options[key]!).length) fail(key, `${key} is not supported (one rank for all layers)`);
   }
-  const targets = options.target_modules ?? (model ? DEFAULT_TARGETS[model.family] : undefined);
+  // LoRA and DoRA share PEFT's LoRA defaults (TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING).
+  const targets = options.target_modules ?? (model ? defaultTargets(modelTypeOf(model), 'lora').target_modules : undefined);
   if (!targets || (Array.isArray(targets) && targets.length === 0)) fail('target_modules', 'no target_modules given and no default for this model');
 
   let layers: number[] | null = null;
@@ -129,8 +135,7 @@ export function loraConfig(options: LoraOptions = {}, model?: Pick<PeftTargetMod
     init_lora_weights: init,
     use_rslora: options.use_rslora ?? false,
     use_dora: options.use_dora ?? false,
-    // PeftModelForSequenceClassification adds the head ('classifier' in BERT, 'score' in Llama) the same way.
-    modules_to_save: options.modules_to_save ?? (model && (model.task === 'classification' || model.task === 'regression') ? ['classifier', 'score'] : null),
+    modules_to_save: modulesToSave(options.modules_to_save ?? undefined, model?.task),
     rank_pattern: {},
     alpha_pattern: {},
   };
@@ -139,4 +144,35 @@ export function loraConfig(options: LoraOptions = {}, model?: Pick<PeftTargetMod
 /** PEFT's scaling: lora_alpha / r, or lora_alpha / √r with rsLoRA. */
 export function loraScaling(config: Pick<LoraConfig, 'r' | 'lora_alpha' | 'use_rslora'>): number {
   return config.use_rslora ? config.lora_alpha / Math.sqrt(config.r) : config.lora_alpha / config.r;
+}
+
+const JSON_KEYS: Array<keyof LoraOptions> = [
+  'r', 'lora_alpha', 'lora_dropout', 'target_modules', 'exclude_modules', 'layers_to_transform', 'layers_pattern', 'bias',
+  'fan_in_fan_out', 'init_lora_weights', 'use_rslora', 'use_dora', 'modules_to_save', 'rank_pattern', 'alpha_pattern',
+  'lora_bias', 'task_type', 'base_model_name_or_path', 'inference_mode', 'revision',
+];
+
+/**
+ * A saved PEFT LoRA adapter_config.json (plain or DoRA) back as a LoraConfig: PEFT's bookkeeping keys are
+ * ignored, unsupported values are rejected naming `file`. DoRA's loader builds on this (see @fish-tuning/dora).
+ */
+export function readLoraJson(json: PeftConfigBase, model: LoraModelFacts, file?: string): LoraConfig {
+  if (json.peft_type !== 'LORA') throw new FishTuningError(`peft_type is '${json.peft_type}', expected 'LORA'`, { file, option: 'peft_type' });
+  const options: Record<string, unknown> = {};
+  for (const key of JSON_KEYS) if (Object.prototype.hasOwnProperty.call(json, key) && json[key] !== undefined && json[key] !== null) options[key] = json[key];
+  try {
+    return loraConfig(options as LoraOptions, model);
+  } catch (e) {
+    if (e instanceof FishTuningError) throw new FishTuningError(e.message, { file, option: e.option });
+    throw e;
+  }
+}
+
+/** A plain-LoRA config from a saved adapter_config.json (errors name `file`); a DoRA config is refused. */
+export function loraConfigFromJson(json: PeftConfigBase, model: LoraModelFacts, file?: string): LoraConfig {
+  const config = readLoraJson(json, model, file);
+  if (config.use_dora) {
+    throw new FishTuningError("this is a DoRA adapter (use_dora: true): load it with @fish-tuning/dora (registerDora(), then loadAdapter; or doraTuner)", { file, option: 'use_dora' });
+  }
+  return config;
 }

@@ -7,7 +7,8 @@
  * FISH-Tuning paper's BERT ratios.
  * @module
  */
-import { matchesTarget, type TargetSpec } from '@fish-tuning/core';
+import { Linear, countParameters, matchesTarget, namedModules, parameterCount, savedHeadParameters, type ParameterCount, type PeftTargetModel, type TargetSpec } from '@fish-tuning/core';
+import type { LoraConfig } from './config.js';
 
 export interface LinearShape {
   inFeatures: number;
@@ -56,4 +57,21 @@ export function countLoraParameters(
   const trainable = adapter + head;
   const total = base + head + adapter;
   return { targets, adapter, head, base, trainable, total, percent: (100 * trainable) / total };
+}
+
+/**
+ * What `injectLora(model, config)` creates, from the model's layer shapes (nothing allocated): lora_A
+ * (r·in) and lora_B (out·r) per wrapped Linear, lora_magnitude_vector (out) with use_dora, and the saved
+ * task head. The tuner's `count`.
+ */
+export function countLora(config: LoraConfig, model: PeftTargetModel): ParameterCount {
+  const spec = { target_modules: config.target_modules, exclude_modules: config.exclude_modules, layers_to_transform: config.layers_to_transform };
+  const byRole: Record<string, number> = { lora_A: 0, lora_B: 0, ...(config.use_dora ? { lora_magnitude_vector: 0 } : {}) };
+  for (const [path, module] of namedModules(model)) {
+    if (!matchesTarget(spec, path) || !(module instanceof Linear)) continue;
+    byRole.lora_A += config.r * module.inFeatures;
+    byRole.lora_B += module.outFeatures * config.r;
+    if (config.use_dora) byRole.lora_magnitude_vector += module.outFeatures;
+  }
+  return parameterCount(byRole, countParameters(savedHeadParameters(config, model)));
 }

@@ -1,31 +1,63 @@
 /**
  * Puts LoRA layers into a model: core `injectModules` finds the targets (PEFT's matching rules and
  * `layers_to_transform`), each target gets A and B from the configured init, and the result is a
- * `LoraAdapter`. DoRA reuses this walk with its own layer factory.
+ * `LoraAdapter` (core's WrappingAdapter). DoRA and UniPELT reuse this walk with their own layer factory.
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { FishTuningError, Linear, injectModules, type Module, type PeftTargetModel, type Rng, type Tuner } from '@fish-tuning/core';
-import { loraConfig, loraScaling, type LoraConfig, type LoraOptions } from './config.js';
+import { FishTuningError, Linear, WrappingAdapter, injectModules, layerIndexOf, peftTensorName, type Injection, type Module, type PeftTargetModel, type Rng, type TrainableParameter } from '@fish-tuning/core';
+import { loraScaling, type LoraConfig } from './config.js';
 import { LoraLinear, type LoraLayerOptions } from './layer.js';
 import { initLoraPair } from './init.js';
 import { pissaInit } from './pissa.js';
-import { LoraAdapter } from './adapter.js';
+import { unmergeLayer } from './merge.js';
 
 /** Builds the layer for one target from its (possibly residualised) base and initial A, B. */
 export type LoraLayerFactory = (base: Linear, a: tf.Tensor2D, b: tf.Tensor2D, options: LoraLayerOptions, path: string) => LoraLinear;
 
 export const createLoraLayer: LoraLayerFactory = (base, a, b, options) => new LoraLinear(base, a, b, options);
 
+/** Every layer's tensors (A, B and, for DoRA, the magnitude), PEFT-named; all are FISH candidates. */
+function layerParameters(injections: readonly Injection<LoraLinear>[]): TrainableParameter[] {
+  return injections.flatMap(({ path, replacement }) =>
+    replacement.adapterTensors().map((t) => ({ name: peftTensorName(path, t.suffix), variable: t.variable, module: path, role: t.role, layer: layerIndexOf(path), fishCandidate: true })),
+  );
+}
+
+/** The injected LoRA (or DoRA) adapter: layers by path, PEFT-named tensors, the saved head; dispose() puts the model back. */
+export class LoraAdapter<C extends LoraConfig = LoraConfig, L extends LoraLinear = LoraLinear> extends WrappingAdapter<C, L> {
+  constructor(
+    config: C,
+    model: PeftTargetModel,
+    injections: readonly Injection<L>[],
+    /** Base layers this adapter created (PiSSA residuals); their kernels are freed on dispose. */
+    private readonly ownedBases: readonly Linear[] = [],
+  ) {
+    super(config, model, injections, layerParameters(injections));
+  }
+
+  /** Unmerges if merged, restores the original modules and frees the adapter's tensors. */
+  protected override release(): void {
+    for (const layer of this.layers.values()) if (layer.merged) unmergeLayer(layer);
+    super.release();
+    for (const base of this.ownedBases) base.kernel.dispose();
+  }
+}
+
 /** Injects freshly initialised LoRA layers into `model` (in place); `dispose()` on the result undoes it. */
-export function injectLora<C extends LoraConfig>(model: PeftTargetModel, config: C, rng: Rng, factory: LoraLayerFactory = createLoraLayer): LoraAdapter<C> {
-  if (config.use_dora && factory === createLoraLayer) {
+export function injectLora<C extends LoraConfig, L extends LoraLinear = LoraLinear>(
+  model: PeftTargetModel,
+  config: C,
+  rng: Rng,
+  factory: (base: Linear, a: tf.Tensor2D, b: tf.Tensor2D, options: LoraLayerOptions, path: string) => L = createLoraLayer as never,
+): LoraAdapter<C, L> {
+  if (config.use_dora && factory === (createLoraLayer as unknown)) {
     throw new FishTuningError("use_dora is true: inject with @fish-tuning/dora's doraTuner / injectDora", { option: 'use_dora' });
   }
   const scaling = loraScaling(config);
   const options: LoraLayerOptions = { r: config.r, scaling, dropout: config.lora_dropout };
   const ownedBases: Linear[] = [];
-  const injections = injectModules<LoraLinear>(
+  const injections = injectModules<L>(
     model,
     { target_modules: config.target_modules, exclude_modules: config.exclude_modules, layers_to_transform: config.layers_to_transform },
     (m: Module) => m instanceof Linear,
@@ -55,16 +87,5 @@ export function injectLora<C extends LoraConfig>(model: PeftTargetModel, config:
       return layer;
     },
   );
-  return new LoraAdapter<C>(model, config, injections, ownedBases);
+  return new LoraAdapter<C, L>(config, model, injections, ownedBases);
 }
-
-/** The LoRA method for the registry and the CLI (`--method lora`). */
-export const loraTuner = {
-  name: 'lora',
-  peftType: 'LORA',
-  config: (options: LoraOptions, model: PeftTargetModel): LoraConfig => {
-    if (options.use_dora) throw new FishTuningError("the 'lora' method is plain LoRA; use the 'dora' method (@fish-tuning/dora) for use_dora", { option: 'use_dora' });
-    return loraConfig(options, model);
-  },
-  inject: (model: PeftTargetModel, config: LoraConfig, rng: Rng): LoraAdapter => injectLora(model, config, rng),
-} satisfies Tuner<LoraConfig, LoraOptions>;

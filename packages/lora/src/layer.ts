@@ -7,8 +7,14 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { AdapterTensor } from './adapter.js';
 import { Linear, Module, dropout, matmulWeight, paramValue, type ForwardContext, type LinearLike } from '@fish-tuning/core';
+
+/** One trainable tensor of a layer: its suffix in the PEFT name and its role. */
+export interface AdapterTensor {
+  suffix: string;
+  role: string;
+  variable: tf.Variable;
+}
 
 export interface LoraLayerOptions {
   r: number;
@@ -57,11 +63,19 @@ export class LoraLinear extends Module implements LinearLike {
     return tf.tidy(() => tf.mul(matmulWeight(matmulWeight(x, paramValue(this.loraA)), paramValue(this.loraB)), this.scaling));
   }
 
+  /**
+   * Hook for gated variants (UniPELT's G_L(x)): the update to add, given the layer's input `x`. The
+   * identity here; a subclass overrides it instead of re-implementing forward.
+   */
+  protected gateUpdate(update: tf.Tensor, _x: tf.Tensor, _ctx?: ForwardContext): tf.Tensor {
+    return update;
+  }
+
   forward(x: tf.Tensor, ctx?: ForwardContext): tf.Tensor {
     return tf.tidy(() => {
       const y = this.base_layer.forward(x, ctx);
       if (this.merged) return y;
-      return tf.add(y, this.loraBranch(dropout(x, this.dropoutRate, ctx)));
+      return tf.add(y, this.gateUpdate(this.loraBranch(dropout(x, this.dropoutRate, ctx)), x, ctx));
     });
   }
 

@@ -33,11 +33,12 @@ export function unmergeLayer(layer: LoraLinear): void {
   layer.merged = false;
 }
 
-/** Merges every layer of an adapter into its base weights (forward then skips the adapter branch). */
-export function mergeAdapter(adapter: { layers(): Array<[string, LoraLinear]> }): void {
-  for (const [, layer] of adapter.layers()) mergeLayer(layer);
+/** Merges every layer of a LoRA (or DoRA) adapter into its base weights (forward then skips the adapter branch). */
+export function mergeLora(adapter: { readonly layers: ReadonlyMap<string, LoraLinear> }): void {
+  for (const layer of adapter.layers.values()) mergeLayer(layer);
 }
 
-export function unmergeAdapter(adapter: { layers(): Array<[string, LoraLinear]> }): void {
-  for (const [, layer] of adapter.layers()) unmergeLayer(layer);
+/** Takes the update out of the base weights again (exact up to rounding). */
+export function unmergeLora(adapter: { readonly layers: ReadonlyMap<string, LoraLinear> }): void {
+  for (const layer of adapter.layers.values()) unmergeLayer(layer);
 }

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Linear, Rng, getSubmodule, ADAPTER_CONFIG_NAME, ADAPTER_WEIGHTS_NAME } from '@fish-tuning/core';
 import { readSafetensorsFile } from '@fish-tuning/core/node';
 import { expectAllClose, pythonHas, runPython } from '@fish-tuning/test-utils';
-import { LoraLinear, injectLora, loraConfig, loraTuner, mergeAdapter, unmergeAdapter, truncatedSvd, fullSvd, subspaceSvd } from '../src/index.js';
+import { LoraLinear, injectLora, loraConfig, loraTuner, mergeLora, unmergeLora, truncatedSvd, fullSvd, subspaceSvd } from '../src/index.js';
 import { loadLoraAdapter, saveLoraAdapter } from '../src/node.js';
 import { IDS, ToyModel } from './toy.js';
 
@@ -144,14 +144,14 @@ print(json.dumps({'a': A.ravel().tolist(), 'b': B.ravel().tolist(), 'res': (W - 
     const adapter = injectLora(model, loraConfig({ r: 3, lora_alpha: 6, target_modules: ['q_proj', 'v_proj', 'o_proj'], init_lora_weights: false, use_rslora: true }, model), new Rng(2));
     const base = out(model);
     const plain = out(model);
-    mergeAdapter(adapter);
+    mergeLora(adapter);
     const merged = out(model);
     expectAllClose(merged.dataSync(), plain.dataSync(), 1e-5, 1e-5, 'merged output');
     expect(Math.max(...Array.from(tf.sub(q.weight(), w0).dataSync(), Math.abs))).toBeGreaterThan(1e-3);
-    unmergeAdapter(adapter);
+    unmergeLora(adapter);
     expectAllClose(out(model).dataSync(), plain.dataSync(), 1e-5, 1e-5, 'unmerged output');
     expectAllClose(q.weight().dataSync(), w0.dataSync(), 1e-5, 1e-6, 'base weight after unmerge');
-    mergeAdapter(adapter);
+    mergeLora(adapter);
     adapter.dispose(); // dispose unmerges first
     expectAllClose(q.weight().dataSync(), w0.dataSync(), 1e-5, 1e-6, 'base weight after dispose of a merged adapter');
     tf.dispose([base, plain, merged, w0]);

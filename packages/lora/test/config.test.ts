@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loraConfig, loraScaling } from '../src/index.js';
 
-const model = { family: 'llama' as const, task: 'causal-lm' as const, dims: { numLayers: 5, hiddenSize: 64, numHeads: 8, numKvHeads: 4, headDim: 8, intermediateSize: 172, vocabSize: 512 } };
+const model = { modelType: 'llama', task: 'causal-lm' as const, dims: { numLayers: 5, hiddenSize: 64, numHeads: 8, numKvHeads: 4, headDim: 8, intermediateSize: 172, vocabSize: 512 } };
 
 describe('loraConfig', () => {
   it('fills PEFT defaults and the family default targets', () => {

@@ -8,7 +8,7 @@ import { Rng, withParamOverrides, ADAPTER_WEIGHTS_NAME, type ModelBatch } from '
 import { readSafetensorsFile } from '@fish-tuning/core/node';
 import { createBert, loadLlama2c, type LlamaForCausalLM } from '@fish-tuning/models';
 import { expectAllClose, hasShared, sharedPath } from '@fish-tuning/test-utils';
-import { injectLora, loraConfig, mergeAdapter, unmergeAdapter } from '../src/index.js';
+import { injectLora, loraConfig, mergeLora, unmergeLora } from '../src/index.js';
 import { loadLoraAdapter, saveLoraAdapter } from '../src/node.js';
 
 const ALL = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'];
@@ -60,9 +60,9 @@ describe.skipIf(!hasShared('models', 'stories260K'))('LoRA on stories260K', () =
     const adapter = injectLora(model, loraConfig({ r: 4, lora_alpha: 8, target_modules: ALL, layers: 'top:3', init_lora_weights: false }, model), new Rng(2));
     const withAdapter = read(model.logits(batch));
     expect(Math.max(...Array.from(withAdapter, (v, i) => Math.abs(v - base[i])))).toBeGreaterThan(1e-2);
-    mergeAdapter(adapter);
+    mergeLora(adapter);
     expectAllClose(read(model.logits(batch)), withAdapter, 1e-5, 1e-4, 'merged logits');
-    unmergeAdapter(adapter);
+    unmergeLora(adapter);
     expectAllClose(read(model.logits(batch)), withAdapter, 1e-5, 1e-4, 'unmerged logits');
     adapter.dispose();
     expectAllClose(read(model.logits(batch)), base, 1e-5, 1e-4, 'logits after dispose');

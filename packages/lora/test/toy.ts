@@ -42,7 +42,6 @@ class Inner extends Module {
 }
 
 export class ToyModel extends Module implements PeftTargetModel {
-  readonly family = 'llama' as const;
   readonly task = 'causal-lm' as const;
   readonly modelType = 'llama';
   readonly dims: ModelDims;

@@ -1,8 +1,7 @@
 /**
- * Using a mask while training: gradients are multiplied by it, and the masked AdamW step selects the
- * old value (tf.where) for every unselected entry, so that weight decay, moments and the update all
- * leave a masked entry bit-identical, whatever the gradient holds. Parameters without a mask (e.g. a
- * classifier head, never a FISH candidate) are trained fully.
+ * Masks as tensors for training: 0/1 float tensors (what the trainer's optimizers take) and masked
+ * gradients. Parameters without a mask (e.g. a classifier head, never a FISH candidate) pass through.
+ * The masked optimizers themselves are the trainer's (`MaskedAdamW`, `MaskedSGD`).
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -31,52 +30,4 @@ export function maskGradients(grads: ReadonlyMap<string, tf.Tensor>, masks: Read
     out.set(name, tf.mul(g, m));
   }
   return out;
-}
-
-export interface AdamWHyper {
-  lr: number;
-  beta1?: number;
-  beta2?: number;
-  eps?: number;
-  /** Decoupled weight decay (PyTorch AdamW: θ ← θ − lr·wd·θ before the Adam update). */
-  weightDecay?: number;
-}
-
-/** First and second moments of one parameter (dense; the trainer may keep sparse ones instead). */
-export interface AdamWMoments {
-  m: tf.Variable;
-  v: tf.Variable;
-}
-
-export function adamWMoments(param: tf.Variable): AdamWMoments {
-  return { m: tf.variable(tf.zerosLike(param), false), v: tf.variable(tf.zerosLike(param), false) };
-}
-
-/**
- * One AdamW step (PyTorch's algorithm, step `t` ≥ 1, bias-corrected) on `param`, restricted to the
- * entries where `mask` is non-zero (`null`: all entries). Unselected entries of θ, m and v keep their
- * exact bits. The gradient need not be pre-masked.
- */
-export function maskedAdamWUpdate(param: tf.Variable, grad: tf.Tensor, moments: AdamWMoments, mask: tf.Tensor | null, t: number, hyper: AdamWHyper): void {
-  const { lr, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weightDecay = 0 } = hyper;
-  if (!Number.isInteger(t) || t < 1) throw new FishTuningError(`AdamW step must be an integer ≥ 1, got ${t}`, { option: 'step' });
-  tf.tidy(() => {
-    const g = grad;
-    const m = tf.add(tf.mul(moments.m, beta1), tf.mul(g, 1 - beta1));
-    const v = tf.add(tf.mul(moments.v, beta2), tf.mul(tf.square(g), 1 - beta2));
-    const mHat = tf.div(m, 1 - beta1 ** t);
-    const vHat = tf.div(v, 1 - beta2 ** t);
-    const decayed = weightDecay ? tf.mul(param, 1 - lr * weightDecay) : param;
-    const next = tf.sub(decayed, tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), eps)), lr));
-    if (mask) {
-      const keep = tf.notEqual(mask, 0);
-      param.assign(tf.where(keep, next, param));
-      moments.m.assign(tf.where(keep, m, moments.m));
-      moments.v.assign(tf.where(keep, v, moments.v));
-    } else {
-      param.assign(next);
-      moments.m.assign(m);
-      moments.v.assign(v);
-    }
-  });
 }

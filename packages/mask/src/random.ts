@@ -4,9 +4,8 @@
  * @module
  */
 import { Rng } from '@fish-tuning/core';
-import type { Segment } from './topk.js';
-
-export function selectRandom(segments: readonly Segment[], k: number, rng: Rng): void {
+/** Marks exactly k entries of `segments` (in order) with 1, uniformly at random. Only the sizes matter. */
+export function selectRandom(segments: readonly { out: Uint8Array }[], k: number, rng: Rng): void {
   let remaining = segments.reduce((n, s) => n + s.out.length, 0);
   let needed = k;
   for (const s of segments) {

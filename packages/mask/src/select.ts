@@ -41,18 +41,42 @@ export function budgetSize(total: number, options: Pick<SelectMaskOptions, 'rati
   return count!;
 }
 
-/** Builds a mask from `scores` (for `random`, only the shapes matter). Tensors are taken in sorted-name order. */
+/** Builds a mask from `scores` (fish: the k largest, reverse: the k smallest). Tensors are taken in sorted-name order. */
 export function selectMask(scores: ScoreMap, options: SelectMaskOptions): Mask {
   const selection = options.selection ?? 'fish';
-  const budget = options.budget ?? 'global';
   if (!MASK_SELECTIONS.includes(selection)) throw new FishTuningError(`unknown selection '${selection}'; accepted: ${MASK_SELECTIONS.join(', ')}`, { option: 'select' });
-  if (!MASK_BUDGETS.includes(budget)) throw new FishTuningError(`unknown budget '${budget}'; accepted: ${MASK_BUDGETS.join(', ')}`, { option: 'budget' });
   if (scores.size === 0) throw new FishTuningError('no score tensors to select from', { option: 'fisher' });
-  const names = [...scores.keys()].sort();
-  const segments: Segment[] = names.map((name) => {
-    const s = scores.get(name)!;
+  const shapes = new Map([...scores].map(([name, s]) => {
     if (s.data.length !== sizeOf(s.shape)) throw new FishTuningError(`data has ${s.data.length} values but shape ${JSON.stringify(s.shape)} needs ${sizeOf(s.shape)}`, { tensor: name });
-    return { name, values: s.data, out: new Uint8Array(s.data.length) };
+    return [name, s.shape] as const;
+  }));
+  return buildMask(shapes, (name) => scores.get(name)!.data, selection, options);
+}
+
+export type RandomMaskOptions = Omit<SelectMaskOptions, 'selection'>;
+
+/**
+ * k entries drawn uniformly (seeded, exact k) over tensors of the given shapes, with the same budgets as
+ * {@link selectMask}: no scores are needed. Equal to `selectMask(scores, { selection: 'random' })` for any
+ * scores of those shapes.
+ */
+export function randomMask(shapes: ReadonlyMap<string, readonly number[]>, options: RandomMaskOptions): Mask {
+  if (shapes.size === 0) throw new FishTuningError('no tensors to select from', { option: 'shapes' });
+  return buildMask(shapes, null, 'random', options);
+}
+
+function buildMask(
+  shapes: ReadonlyMap<string, readonly number[]>,
+  valuesOf: ((name: string) => Float32Array) | null,
+  selection: MaskSelection,
+  options: SelectMaskOptions,
+): Mask {
+  const budget = options.budget ?? 'global';
+  if (!MASK_BUDGETS.includes(budget)) throw new FishTuningError(`unknown budget '${budget}'; accepted: ${MASK_BUDGETS.join(', ')}`, { option: 'budget' });
+  const names = [...shapes.keys()].sort();
+  const segments: Segment[] = names.map((name) => {
+    const size = sizeOf(shapes.get(name)!);
+    return { name, values: valuesOf ? valuesOf(name) : new Float32Array(0), out: new Uint8Array(size) };
   });
   const total = segments.reduce((n, s) => n + s.out.length, 0);
   const k = budgetSize(total, options);
@@ -86,7 +110,7 @@ export function selectMask(scores: ScoreMap, options: SelectMaskOptions): Mask {
     }
   });
 
-  const tensors = new Map(segments.map((s) => [s.name, { shape: [...scores.get(s.name)!.shape], data: s.out }]));
+  const tensors = new Map(segments.map((s) => [s.name, { shape: [...shapes.get(s.name)!], data: s.out }]));
   const metadata: Record<string, string> = {
     ...(options.metadata ?? {}),
     fish_kind: 'mask',

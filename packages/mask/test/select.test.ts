@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '@fish-tuning/core';
-import { countSelected, selectMask, sortKey, type ScoreMap } from '../src/index.js';
+import { countSelected, randomMask, selectMask, sortKey, type ScoreMap } from '../src/index.js';
 
 /** Scores with many ties (values quantised to a few levels), including zeros, -0 and negatives. */
 function tiedScores(seed: number, shapes: Record<string, number[]>, levels = 4): Map<string, { shape: number[]; data: Float32Array }> {
@@ -94,6 +94,19 @@ describe('selectMask', () => {
     expect(selectedSet(a)).toEqual(selectedSet(b));
     expect(selectedSet(a)).not.toEqual(selectedSet(c));
     expect(a.metadata.seed).toBe('9');
+  });
+
+  it('randomMask needs only shapes and draws the same entries as a random selectMask', () => {
+    const scores = tiedScores(6, SHAPES);
+    const shapes = new Map([...scores].map(([n, s]) => [n, s.shape]));
+    for (const budget of ['global', 'per-tensor', 'per-layer'] as const) {
+      const a = randomMask(shapes, { ratio: 0.3, seed: 4, budget });
+      const b = selectMask(scores, { ratio: 0.3, seed: 4, budget, selection: 'random' });
+      expect(a.k).toBe(b.k);
+      expect(selectedSet(a)).toEqual(selectedSet(b));
+      expect(a.metadata).toEqual(b.metadata);
+    }
+    expect(() => randomMask(new Map(), { count: 1 })).toThrow(/option 'shapes'/);
   });
 
   it('per-tensor and per-layer budgets split k exactly and proportionally', () => {

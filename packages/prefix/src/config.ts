@@ -5,7 +5,7 @@
  * num_attention_heads = kvHeads, because the prefix is a past_key_values entry per kv head.
  * @module
  */
-import { FishTuningError, resolveLayers, type PeftConfigBase, type PeftTargetModel } from '@fish-tuning/core';
+import { FishTuningError, peftTaskType, resolveLayers, type ModelFacts, type PeftConfigBase } from '@fish-tuning/core';
 
 export interface PrefixConfig extends PeftConfigBase {
   peft_type: 'PREFIX_TUNING';
@@ -46,7 +46,7 @@ function positiveInt(value: unknown, option: string): number {
 }
 
 /** Fills PEFT's derived fields from the model's dims and checks the options (errors name the option). */
-export function prefixConfig(options: PrefixOptions, model: PeftTargetModel): PrefixConfig {
+export function prefixConfig(options: PrefixOptions, model: ModelFacts): PrefixConfig {
   for (const key of Object.keys(options)) {
     if (!KNOWN.has(key)) throw new FishTuningError(`unknown prefix-tuning option (known: ${[...KNOWN].join(', ')})`, { option: key });
   }
@@ -60,7 +60,7 @@ export function prefixConfig(options: PrefixOptions, model: PeftTargetModel): Pr
   const layers = resolveLayers(options.layers ?? null, numLayers, 'layers');
   return {
     peft_type: 'PREFIX_TUNING',
-    task_type: options.task_type ?? (model.task === 'causal-lm' ? 'CAUSAL_LM' : model.task === 'encoder' ? 'FEATURE_EXTRACTION' : 'SEQ_CLS'),
+    task_type: options.task_type ?? peftTaskType(model.task),
     base_model_name_or_path: options.base_model_name_or_path ?? null,
     inference_mode: false,
     num_virtual_tokens: l,
@@ -74,11 +74,17 @@ export function prefixConfig(options: PrefixOptions, model: PeftTargetModel): Pr
   };
 }
 
-/** Checks a saved adapter_config.json against the model it is loaded into. */
-export function checkPrefixFileConfig(json: PeftConfigBase, model: PeftTargetModel, file?: string): PrefixConfig {
+/** A saved adapter_config.json, checked against the model it is loaded into (errors name `file`). */
+export function prefixConfigFromJson(json: PeftConfigBase, model: ModelFacts, file?: string): PrefixConfig {
   if (json.peft_type !== 'PREFIX_TUNING') throw new FishTuningError(`expected peft_type 'PREFIX_TUNING', got ${JSON.stringify(json.peft_type)}`, { file, option: 'peft_type' });
   const layers = json.layers_to_transform as number[] | undefined;
-  const expected = prefixConfig({ num_virtual_tokens: json.num_virtual_tokens as number, ...(layers ? { layers } : {}) }, model);
+  let expected: PrefixConfig;
+  try {
+    expected = prefixConfig({ num_virtual_tokens: json.num_virtual_tokens as number, ...(layers ? { layers } : {}) }, model);
+  } catch (e) {
+    if (e instanceof FishTuningError) throw new FishTuningError(e.message, { file, option: e.option });
+    throw e;
+  }
   for (const key of ['token_dim', 'num_attention_heads', 'num_layers'] as const) {
     if (json[key] !== expected[key]) throw new FishTuningError(`${key} ${JSON.stringify(json[key])} does not fit this model (expected ${expected[key]})`, { file, option: key });
   }

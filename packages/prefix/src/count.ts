@@ -3,7 +3,8 @@
  * layer, token_dim = kvHeads·headDim (PEFT's grouped-query rule). The projection form adds its MLP.
  * @module
  */
-import type { ModelDims } from '@fish-tuning/core';
+import { countParameters, parameterCount, type ModelDims, type ParameterCount, type PeftTargetModel } from '@fish-tuning/core';
+import type { PrefixConfig } from './config.js';
 
 type Dims = Pick<ModelDims, 'numKvHeads' | 'headDim'>;
 
@@ -17,4 +18,20 @@ export function prefixProjectionParameterCount(dims: Dims, length: number, layer
   const td = dims.numKvHeads * dims.headDim;
   const out = layers * 2 * td;
   return length * td + (td * encoderHidden + encoderHidden) + (encoderHidden * out + out);
+}
+
+/**
+ * What `injectPrefix(model, config)` creates (nothing allocated): the direct table prompt_embeddings
+ * [l, layers·2·token_dim], or with prefix_projection the MLP's embedding, weights and biases; plus the
+ * task head, which prefix-tuning always saves.
+ */
+export function countPrefix(config: PrefixConfig, model: PeftTargetModel): ParameterCount {
+  const l = config.num_virtual_tokens;
+  const td = config.token_dim;
+  const out = (config.layers_to_transform?.length ?? config.num_layers) * 2 * td;
+  const enc = config.encoder_hidden_size;
+  const byRole: Record<string, number> = config.prefix_projection
+    ? { 'embedding.weight': l * td, 'transform.0.weight': enc * td, 'transform.0.bias': enc, 'transform.2.weight': out * enc, 'transform.2.bias': out }
+    : { prompt_embeddings: l * out };
+  return parameterCount(byRole, countParameters(model.headParameters()));
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { assignStateDict, FishTuningError, PEFT_PREFIX, type DecodedTensor, type PeftAdapter, type PeftTargetModel, type Rng, type TrainableParameter } from '@fish-tuning/core';
+import { AdapterBase, FishTuningError, PEFT_PREFIX, type PeftTargetModel, type Rng, type TrainableParameter } from '@fish-tuning/core';
 import type { PrefixConfig } from './config.js';
 import { PrefixEncoder } from './layer.js';
 
@@ -19,20 +19,14 @@ export function promptLearningHeadName(name: string): string {
   return name.startsWith(PEFT_PREFIX) ? `base_model.${name.slice(PEFT_PREFIX.length)}` : name;
 }
 
-export class PrefixAdapter implements PeftAdapter<PrefixConfig> {
-  readonly targetedModules: readonly string[];
+export class PrefixAdapter extends AdapterBase<PrefixConfig> {
   readonly encoder: PrefixEncoder;
 
-  constructor(
-    readonly config: PrefixConfig,
-    readonly model: PeftTargetModel,
-    rng: Rng,
-    direct = false,
-  ) {
+  constructor(config: PrefixConfig, model: PeftTargetModel, rng: Rng, direct = false) {
     if (model.prefix) throw new FishTuningError('the model already has an attention prefix (another prefix adapter is attached)', { option: 'prefix' });
+    super(config, model, Array.from({ length: config.num_layers }, (_, i) => model.layerPath(i)));
     this.encoder = new PrefixEncoder(config, rng, direct);
     model.prefix = this.encoder;
-    this.targetedModules = Array.from({ length: config.num_layers }, (_, i) => `${model.layerPath(i)}`);
   }
 
   /** Every prefix variable; all are FISH candidates (with the projection, the MLP's weights and the embedding). */
@@ -44,25 +38,27 @@ export class PrefixAdapter implements PeftAdapter<PrefixConfig> {
    * The task head (empty for a causal LM), always saved with the prefix: PEFT's PrefixTuningConfig (0.13) has
    * no modules_to_save key, its sequence-classification wrapper saves the classifier by itself. Never a FISH candidate.
    */
-  headParameters(): TrainableParameter[] {
+  override headParameters(): TrainableParameter[] {
     return this.model.headParameters();
   }
 
-  /** `prompt_embeddings` (in the projection form a new tensor: the MLP's output) and the head, if saved. */
-  stateDict(): Map<string, tf.Tensor> {
-    const out = new Map<string, tf.Tensor>([[PROMPT_EMBEDDINGS, this.encoder.prompt_embeddings ?? this.encoder.table()]]);
-    for (const p of this.headParameters()) out.set(promptLearningHeadName(p.name), p.variable);
-    return out;
+  protected override headTensorName(name: string): string {
+    return promptLearningHeadName(name);
   }
 
-  loadStateDict(tensors: Map<string, DecodedTensor>, file?: string): void {
+  /** `prompt_embeddings` (in the projection form a new tensor: the MLP's output). */
+  protected override ownTensors(): Map<string, tf.Tensor> {
+    return new Map([[PROMPT_EMBEDDINGS, this.encoder.prompt_embeddings ?? this.encoder.table()]]);
+  }
+
+  protected override loadableVariables(file?: string): Map<string, tf.Variable> {
     if (!this.encoder.prompt_embeddings) {
-      throw new FishTuningError('a prefix_projection adapter cannot take a saved table; load it with loadPrefixAdapter (direct form, as PEFT in inference mode)', { file, tensor: PROMPT_EMBEDDINGS });
+      throw new FishTuningError('a prefix_projection adapter cannot take a saved table; load it with prefixTuner.load (direct form, as PEFT in inference mode)', { file, tensor: PROMPT_EMBEDDINGS });
     }
-    assignStateDict(new Map([[PROMPT_EMBEDDINGS, this.encoder.prompt_embeddings]]), tensors, file, new Map(this.headParameters().map((p) => [promptLearningHeadName(p.name), p.variable])));
+    return new Map([[PROMPT_EMBEDDINGS, this.encoder.prompt_embeddings]]);
   }
 
-  dispose(): void {
+  protected release(): void {
     if (this.model.prefix === this.encoder) this.model.prefix = null;
     this.encoder.dispose();
   }

@@ -9,7 +9,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { isPerSample, matmulWeight, Module, paramValue, perSampleBroadcast, type ForwardContext, type KeyValuePrefix, type PrefixSource, type Rng } from '@fish-tuning/core';
+import { isPerSample, matmulWeight, Module, ownedVariable, paramValue, perSampleBroadcast, type ForwardContext, type KeyValuePrefix, type PrefixSource, type Rng } from '@fish-tuning/core';
 import type { PrefixConfig } from './config.js';
 
 export interface PrefixProjection {
@@ -69,14 +69,14 @@ export class PrefixEncoder extends Module implements PrefixSource {
       this.prompt_embeddings = null;
       // nn.Embedding's N(0, 1) init, nn.Linear's uniform init.
       this.projection = {
-        embedding: tf.variable(normal([l, td], rng, 1)),
-        w1: tf.variable(uniform([enc, td], td, rng)),
-        b1: tf.variable(uniform([enc], td, rng)),
-        w2: tf.variable(uniform([out, enc], enc, rng)),
-        b2: tf.variable(uniform([out], enc, rng)),
+        embedding: ownedVariable(normal([l, td], rng, 1)),
+        w1: ownedVariable(uniform([enc, td], td, rng)),
+        b1: ownedVariable(uniform([enc], td, rng)),
+        w2: ownedVariable(uniform([out, enc], enc, rng)),
+        b2: ownedVariable(uniform([out], enc, rng)),
       };
     } else {
-      this.prompt_embeddings = tf.variable(normal([l, out], rng, 1));
+      this.prompt_embeddings = ownedVariable(normal([l, out], rng, 1));
       this.projection = null;
     }
   }

@@ -1,28 +1,24 @@
 /**
- * The prefix-tuning Tuner (CLI name 'prefix', PEFT type 'PREFIX_TUNING') and its explicit registration.
+ * The prefix-tuning Tuner (method 'prefix', PEFT type 'PREFIX_TUNING') and its explicit registration.
+ * No `merge` (see merge.ts).
  * @module
  */
-import { loadAdapterState, Rng, registerTuner, type DecodedTensor, type PeftConfigBase, type PeftTargetModel, type Tuner } from '@fish-tuning/core';
-import { checkPrefixFileConfig, prefixConfig, type PrefixConfig, type PrefixOptions } from './config.js';
+import { Rng, configToJson, loadAdapterState, registerTuner, type Tuner } from '@fish-tuning/core';
+import { prefixConfig, prefixConfigFromJson, type PrefixConfig, type PrefixOptions } from './config.js';
 import { PrefixAdapter, injectPrefix } from './inject.js';
+import { countPrefix } from './count.js';
 
-export interface PrefixTuner extends Tuner<PrefixConfig, PrefixOptions> {
-  inject(model: PeftTargetModel, config: PrefixConfig, rng: Rng): PrefixAdapter;
-  /** Attaches a saved prefix (always the direct table form, as PEFT in inference mode). */
-  load(model: PeftTargetModel, config: PeftConfigBase, tensors: Map<string, DecodedTensor>, file?: string): PrefixAdapter;
-}
-
-export const prefixTuner: PrefixTuner = {
+export const prefixTuner: Tuner<PrefixConfig, PrefixOptions, PrefixAdapter> = {
   name: 'prefix',
   peftType: 'PREFIX_TUNING',
   config: prefixConfig,
+  fromJson: prefixConfigFromJson,
+  toJson: configToJson,
   inject: injectPrefix,
-  load(model, json, tensors, file) {
-    const config = checkPrefixFileConfig(json, model, file);
-    // The initial values are overwritten right away; a fixed seed keeps loading deterministic.
-    const adapter = new PrefixAdapter(config, model, new Rng(0), true);
-    return loadAdapterState(adapter, tensors, file);
-  },
+  // A saved prefix is its table (PEFT saves the projection's output), loaded in the direct form as PEFT
+  // does in inference mode; the initial values are overwritten, a fixed seed keeps loading deterministic.
+  load: (model, config, tensors, file) => loadAdapterState(new PrefixAdapter(config, model, new Rng(0), true), tensors, file),
+  count: countPrefix,
 };
 
 /** Registers {@link prefixTuner} with core's registry (never done on import). */

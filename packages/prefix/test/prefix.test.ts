@@ -8,8 +8,8 @@ import { saveAdapter } from '@fish-tuning/core/node';
 import { createBert, createLlama, loadLlama2c } from '@fish-tuning/models';
 import { expectAllClose, hasShared, pythonHas, runPython, sharedPath } from '@fish-tuning/test-utils';
 import { injectPrefix, prefixConfig, prefixParameterCount, prefixProjectionParameterCount, PrefixEncoder } from '../src/index.js';
-import { loadPrefixAdapter } from '../src/node-entry.js';
-import { checkMaskedTraining, checkPerSample, checkSaveLoad } from '../../ia3/test/conformance.js';
+import { loadPrefixAdapter } from '../src/node.js';
+import { checkMaskedTraining, checkPerSample, checkSaveLoad } from '@fish-tuning/test-utils/conformance';
 
 
 const makers: Record<'llama' | 'bert', () => PeftTargetModel> = {

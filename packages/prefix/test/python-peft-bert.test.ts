@@ -15,7 +15,7 @@ import { expectAllClose, pythonHas, runPython } from '@fish-tuning/test-utils';
 import { injectPrefix, prefixConfig } from '../src/index.js';
 import { ia3Config, injectIa3 } from '../../ia3/src/index.js';
 import { PEFT_LOAD_BERT } from './reference.js';
-import { randomise } from '../../ia3/test/conformance.js';
+import { randomise } from '@fish-tuning/test-utils/conformance';
 
 const make = () => createBert({ vocab_size: 40, hidden_size: 16, intermediate_size: 24, num_hidden_layers: 2, num_attention_heads: 4, max_position_embeddings: 64, hidden_dropout_prob: 0, attention_probs_dropout_prob: 0 }, 7, { numLabels: 3 }) as BertForSequenceClassification;
 

@@ -5,3 +5,4 @@ export { pyrefDir, pyrefPython } from './pyref.js';
 export { cliBundle } from './cli-bundle.js';
 export { closeness, expectAllClose, tensorCountAround } from './numeric.js';
 export { CHROMIUM_PATH, hasChromium, runInChromium, type RunInChromiumOptions } from './browser.js';
+export { browserBundleProblems } from './bundle.js';

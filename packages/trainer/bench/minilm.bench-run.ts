@@ -11,11 +11,12 @@
 import { it } from 'vitest';
 import * as os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng, type PeftAdapter } from '@fish-tuning/core';
+import { Rng, type Example, type PeftAdapter } from '@fish-tuning/core';
 import { createBert } from '@fish-tuning/models';
 import { injectLora, loraConfig } from '@fish-tuning/lora';
 import { maskToTensors, selectMask } from '@fish-tuning/mask';
-import { train, type TrainExample, type TrainOptions, type StepRecord } from '../src/index.js';
+import type { StepRecord } from '../src/index.js';
+import { train, type DirTrainOptions as TrainOptions } from '../src/node-entry.js';
 
 const SEQ = Number(process.env.BENCH_SEQ ?? 128);
 const BATCH = Number(process.env.BENCH_BATCH ?? 8);
@@ -31,7 +32,7 @@ function setup() {
   return { model, adapter };
 }
 
-function data(n: number): TrainExample[] {
+function data(n: number): Example[] {
   const rng = new Rng(3);
   return Array.from({ length: n }, () => ({ inputIds: [101, ...Array.from({ length: SEQ - 1 }, () => 1000 + rng.int(29000))], labels: rng.int(2) }));
 }

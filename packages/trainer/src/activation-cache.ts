@@ -2,17 +2,15 @@
  * Frozen-prefix activation cache. When every PEFT parameter lives in layers ≥ k (the paper trains the
  * top n layers), the input of layer k depends only on the example: the embeddings and layers [0, k)
  * are frozen and run without dropout. It is computed once per example (through the model's optional
- * `forwardBottom`), kept in a bounded store (memory or disk), and each step runs only `forwardTop`.
+ * `forwardBottom`), kept in a bounded store (memory here; disk in the Node entry), and each step runs only `forwardTop`.
  *
  * Rows are stored per example at its own length (not the batch's padded length), so an example can
  * join any batch; padding rows are zeros (masked in attention / causal, never in the loss).
  * @module
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { FishTuningError, type ModelBatch, type PeftTargetModel, type TrainableParameter } from '@fish-tuning/core';
-import { collate, disposeBatch, microBatches, type TrainExample } from './batching.js';
+import { FishTuningError, collate, disposeBatch, type Example, type ModelBatch, type PeftTargetModel, type TrainableParameter } from '@fish-tuning/core';
+import { microBatches } from './batching.js';
 
 /** Where cached rows live. `set` returns false (and stores nothing) when the byte budget is spent. */
 export interface ActivationStore {
@@ -43,39 +41,6 @@ export class MemoryActivationStore implements ActivationStore {
   }
   clear(): void {
     this.rows.clear();
-    this.bytes = 0;
-  }
-}
-
-/** One raw float32 file per example under `dir`, up to `maxBytes` on disk. */
-export class DiskActivationStore implements ActivationStore {
-  private readonly present = new Set<number>();
-  bytes = 0;
-  constructor(readonly dir: string, readonly maxBytes: number) {
-    fs.mkdirSync(dir, { recursive: true });
-  }
-  private file(index: number): string {
-    return path.join(this.dir, `${index}.f32`);
-  }
-  get(index: number): Float32Array | undefined {
-    if (!this.present.has(index)) return undefined;
-    const buf = fs.readFileSync(this.file(index));
-    return new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
-  }
-  set(index: number, rows: Float32Array): boolean {
-    if (this.present.has(index)) return true;
-    if (this.bytes + rows.byteLength > this.maxBytes) return false;
-    fs.writeFileSync(this.file(index), new Uint8Array(rows.buffer, rows.byteOffset, rows.byteLength));
-    this.present.add(index);
-    this.bytes += rows.byteLength;
-    return true;
-  }
-  get size(): number {
-    return this.present.size;
-  }
-  clear(): void {
-    for (const i of this.present) fs.rmSync(this.file(i), { force: true });
-    this.present.clear();
     this.bytes = 0;
   }
 }
@@ -114,7 +79,7 @@ export class FrozenPrefixCache {
     readonly model: PeftTargetModel,
     readonly fromLayer: number,
     readonly store: ActivationStore,
-    readonly dataset: readonly TrainExample[],
+    readonly dataset: readonly Example[],
     maxTokens: number,
     readonly padTokenId = 0,
   ) {
@@ -132,7 +97,7 @@ export class FrozenPrefixCache {
     const ids = this.chunks[c];
     this.passes += 1;
     this.computed += ids.length;
-    const batch: ModelBatch = collate(ids.map((id) => ({ ...this.dataset[id], labels: undefined })), this.model.task, this.padTokenId);
+    const batch: ModelBatch = collate(ids.map((id) => ({ ...this.dataset[id], labels: undefined })), this.model.task, { padTokenId: this.padTokenId });
     let flat: Float32Array;
     let t: number;
     let d: number;

@@ -1,6 +1,8 @@
 /**
  * @module @fish-tuning/trainer — masked AdamW/SGD training with sparse optimizer state, learning-rate
  * schedules, micro-batching, a frozen-prefix activation cache, early stopping and exact resume.
+ * Browser-safe: runs are stored through a {@link TrainStorage}; the directory one (checkpoint files,
+ * log.jsonl, metrics.json, disk activation cache) lives in `@fish-tuning/trainer/node`.
  */
 export { train, evaluateLoss, NonFiniteError } from './train.js';
 export { OPTIMIZERS, CACHE_MODES, type TrainOptions, type TrainResult, type StepRecord, type LogRecord, type OptimizerName, type CacheMode } from './options.js';
@@ -9,20 +11,11 @@ export { MaskedSGD, type SgdOptions } from './sgd.js';
 export type { Optimizer } from './optimizer.js';
 export { maskParameters, type OptimizedParameter, type MaskedParameter } from './masked-parameter.js';
 export { learningRateSchedule, warmupSteps, SCHEDULES, type ScheduleName, type ScheduleOptions } from './schedule.js';
-export { collate, disposeBatch, epochOrder, microBatches, exampleLength, type TrainExample } from './batching.js';
+export { epochOrder, microBatches } from './batching.js';
 export { clipScale } from './gradients.js';
+export { FrozenPrefixCache, MemoryActivationStore, frozenPrefixLayer, type ActivationStore } from './activation-cache.js';
+export type { TrainStorage, RunLog } from './storage.js';
 export {
-  FrozenPrefixCache,
-  MemoryActivationStore,
-  DiskActivationStore,
-  frozenPrefixLayer,
-  type ActivationStore,
-} from './activation-cache.js';
-export {
-  writeCheckpoint,
-  readCheckpoint,
-  findCheckpoint,
-  writeMaskFile,
   TRAINABLE_NAME,
   OPTIMIZER_NAME,
   TRAINER_STATE_NAME,
@@ -30,4 +23,4 @@ export {
   type EvalRecord,
   type CheckpointContents,
   type LoadedCheckpoint,
-} from './checkpoint.js';
+} from './state.js';

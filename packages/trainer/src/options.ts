@@ -3,10 +3,11 @@
  * @module
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import type { PeftAdapter, PeftTargetModel, TrainableParameter } from '@fish-tuning/core';
-import type { TrainExample } from './batching.js';
+import type { Example, PeftAdapter, PeftTargetModel, TrainableParameter } from '@fish-tuning/core';
 import type { ScheduleName } from './schedule.js';
-import type { EvalRecord } from './checkpoint.js';
+import type { EvalRecord } from './state.js';
+import type { TrainStorage } from './storage.js';
+import type { ActivationStore } from './activation-cache.js';
 
 export type OptimizerName = 'adamw' | 'sgd';
 export const OPTIMIZERS: readonly OptimizerName[] = ['adamw', 'sgd'];
@@ -21,7 +22,7 @@ export interface TrainOptions {
   parameters?: readonly TrainableParameter[];
   /** FISH masks by PEFT name (0/1, parameter's shape); parameters without one train densely. */
   masks?: ReadonlyMap<string, tf.Tensor> | null;
-  train: readonly TrainExample[];
+  train: readonly Example[];
 
   optimizer?: OptimizerName;
   /** Peak learning rate (default 1e-3). */
@@ -66,25 +67,28 @@ export interface TrainOptions {
   /** Stop after this many evaluations without improvement (default: never). */
   patience?: number | null;
 
-  /** Where checkpoints, log.jsonl, metrics.json and the final adapter go. */
-  outDir?: string;
+  /**
+   * Where checkpoints, the log, the result and the final adapter go (none: nothing is stored). In Node,
+   * `train` from `@fish-tuning/trainer/node` takes `outDir` and makes a directory storage.
+   */
+  storage?: TrainStorage;
   /** Steps between checkpoints (default: only at the end). */
   checkpointEvery?: number;
-  /** Write `<outDir>/fish_mask.safetensors` at the end (default true; the CLI writes its own with selection metadata). */
+  /** Store the masks at the end (default true; the pipeline stores its own with selection metadata). */
   writeMask?: boolean;
-  /** Continue from `<outDir>/checkpoint` when it exists. */
+  /** Continue from the storage's checkpoint when it has one. */
   resume?: boolean;
 
   /** Frozen-prefix activation cache (default 'auto': memory when the model and parameters allow it). */
   activationCache?: CacheMode;
   /** Byte budget of the cache (default 1 GiB). */
   cacheMaxBytes?: number;
-  /** Directory for the disk cache (default `<outDir>/activation-cache`). */
-  cacheDir?: string;
+  /** Makes the store of the 'disk' cache mode (Node: a directory of files, see `@fish-tuning/trainer/node`). */
+  diskCache?: (maxBytes: number) => ActivationStore;
 
   /** Called after every update (progress bars; may throw to abort). */
   onStep?: (record: StepRecord) => void | Promise<void>;
-  /** Every log record (also appended to `<outDir>/log.jsonl`). */
+  /** Every log record (also appended to the storage's log). */
   onLog?: (record: LogRecord) => void;
 }
 
@@ -125,4 +129,6 @@ export interface TrainResult {
   resumedFrom: number | null;
   /** Frozen-prefix cache: first cached layer, store hits, rows computed, forwardBottom passes, bytes held. */
   cache: { layer: number; hits: number; computed: number; passes: number; bytes: number } | null;
+  /** Set when `resume` found a finished run: nothing was trained or written (the other fields are the stored result's). */
+  finishedBefore?: true;
 }

@@ -4,28 +4,29 @@
  * checkpoints and exact resume (the state after update s depends only on the checkpoint of step s).
  * @module
  */
-import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   FishTuningError,
   MASK_SIDECAR_NAME,
   Rng,
+  collate,
+  disposeBatch,
+  exampleLength,
   toTensor,
+  type Example,
   type ForwardContext,
   type ModelBatch,
   type TrainableParameter,
 } from '@fish-tuning/core';
-import { saveAdapter, writeJsonFileAtomic } from '@fish-tuning/core/node';
-import { collate, disposeBatch, epochOrder, exampleLength, microBatches, type TrainExample } from './batching.js';
+import { epochOrder, microBatches } from './batching.js';
 import { learningRateSchedule } from './schedule.js';
 import { MaskedAdamW } from './adamw.js';
 import { MaskedSGD } from './sgd.js';
 import type { Optimizer } from './optimizer.js';
 import { accumulate, clipScale, firstNonFinite, maskedNormSquared } from './gradients.js';
-import { DiskActivationStore, FrozenPrefixCache, MemoryActivationStore, frozenPrefixLayer } from './activation-cache.js';
-import { TRAINER_STATE_FORMAT, findCheckpoint, readCheckpoint, writeCheckpoint, writeMaskFile, type TrainerState } from './checkpoint.js';
+import { FrozenPrefixCache, MemoryActivationStore, frozenPrefixLayer, type ActivationStore } from './activation-cache.js';
+import { TRAINER_STATE_FORMAT, TRAINABLE_NAME, OPTIMIZER_NAME, type TrainerState } from './state.js';
 import { CACHE_MODES, OPTIMIZERS, type LogRecord, type StepRecord, type TrainOptions, type TrainResult } from './options.js';
-import { JsonlLog } from './log.js';
 
 /** Raised when a loss or gradient is NaN/Inf: names the update (1-based) and the tensor; nothing was applied. */
 export class NonFiniteError extends FishTuningError {
@@ -71,21 +72,30 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const varList = params.map((p) => p.variable);
 
   // Resume: weights, masks, optimizer moments, RNG and position come from the checkpoint.
-  const checkpointDir = options.resume && options.outDir ? await findCheckpoint(options.outDir) : null;
-  const loaded = checkpointDir ? await readCheckpoint(checkpointDir) : null;
+  const storage = options.storage ?? null;
+  if (options.resume && !storage) throw new FishTuningError('resume needs a storage (or outDir in @fish-tuning/trainer/node)', { option: 'resume' });
+  const loaded = options.resume && storage ? await storage.loadCheckpoint() : null;
   let masks = options.masks ?? null;
   let ownMasks: Map<string, tf.Tensor> | null = null;
   if (loaded?.masks) {
-    ownMasks = new Map([...loaded.masks].map(([n, t]) => [n, toTensor(t, undefined, { file: path.join(loaded.dir, MASK_SIDECAR_NAME), tensor: n })]));
-    if (masks) await checkSameMasks(masks, ownMasks, path.join(loaded.dir, MASK_SIDECAR_NAME));
+    ownMasks = new Map([...loaded.masks].map(([n, t]) => [n, toTensor(t, undefined, { file: `${loaded.dir}/${MASK_SIDECAR_NAME}`, tensor: n })]));
+    if (masks) await checkSameMasks(masks, ownMasks, `${loaded.dir}/${MASK_SIDECAR_NAME}`);
     masks = ownMasks;
   }
   if (loaded) {
-    const file = path.join(loaded.dir, 'trainable.safetensors');
+    if (loaded.state.seed !== seed || loaded.state.stepsPerEpoch !== stepsPerEpoch) {
+      throw new FishTuningError(`checkpoint was made with seed ${loaded.state.seed} and ${loaded.state.stepsPerEpoch} steps per epoch; this run has seed ${seed} and ${stepsPerEpoch}`, { file: loaded.dir, option: 'resume' });
+    }
+    const file = `${loaded.dir}/${TRAINABLE_NAME}`;
     for (const p of params) {
       const t = loaded.trainable.get(p.name);
       if (!t) throw new FishTuningError('missing trained tensor in the checkpoint', { file, tensor: p.name });
       tf.tidy(() => p.variable.assign(toTensor(t, p.variable.shape, { file, tensor: p.name })));
+    }
+    if (loaded.state.step >= totalSteps || loaded.state.stoppedEarly) {
+      // A finished run: nothing to train, and nothing stored is touched (log, checkpoint, metrics stay as they are).
+      if (ownMasks) for (const m of ownMasks.values()) m.dispose();
+      return finishedResult(loaded.state, (await storage!.loadResult?.()) ?? null);
     }
   }
 
@@ -111,14 +121,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         tokens: 0,
       };
   if (loaded) {
-    if (state.seed !== seed || state.stepsPerEpoch !== stepsPerEpoch) {
-      throw new FishTuningError(`checkpoint was made with seed ${state.seed} and ${state.stepsPerEpoch} steps per epoch; this run has seed ${seed} and ${stepsPerEpoch}`, { file: loaded.dir, option: 'resume' });
-    }
-    optimizer.loadState(loaded.optimizer, state.optimizer.updates, path.join(loaded.dir, 'optimizer.safetensors'));
+    optimizer.loadState(loaded.optimizer, state.optimizer.updates, `${loaded.dir}/${OPTIMIZER_NAME}`);
     state.totalSteps = totalSteps;
   }
 
-  const log = options.outDir ? await JsonlLog.open(path.join(options.outDir, 'log.jsonl'), loaded ? state.step : 0) : null;
+  const log = storage ? await storage.openLog(loaded ? state.step : 0) : null;
   const emit = async (r: LogRecord) => {
     options.onLog?.(r);
     await log?.append(r);
@@ -129,19 +136,14 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     throw new FishTuningError('the frozen-prefix cache needs a model with forwardBottom/forwardTop, no prefix, and PEFT parameters only in layers ≥ 1', { option: 'activationCache' });
   }
   const cacheBytes = options.cacheMaxBytes ?? 2 ** 30;
-  const cache =
-    cacheLayer === null
-      ? null
-      : new FrozenPrefixCache(
-          model,
-          cacheLayer,
-          cacheMode === 'disk'
-            ? new DiskActivationStore(options.cacheDir ?? path.join(options.outDir ?? '.', 'activation-cache'), cacheBytes)
-            : new MemoryActivationStore(cacheBytes),
-          examples,
-          maxTokens,
-          options.padTokenId,
-        );
+  let store: ActivationStore | null = null;
+  if (cacheLayer !== null) {
+    if (cacheMode === 'disk') {
+      if (!options.diskCache) throw new FishTuningError("the 'disk' activation cache needs diskCache (given by train in @fish-tuning/trainer/node)", { option: 'activationCache' });
+      store = options.diskCache(cacheBytes);
+    } else store = new MemoryActivationStore(cacheBytes);
+  }
+  const cache = cacheLayer === null ? null : new FrozenPrefixCache(model, cacheLayer, store!, examples, maxTokens, options.padTokenId);
 
   const ctx: ForwardContext = options.dropout === false ? { training: false } : { training: true, random: () => rng.next() };
   const resumedFrom = loaded ? state.step : null;
@@ -152,7 +154,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const snapshot = async (name: string) => {
     state.rng = rng.state();
     state.optimizer = { kind: optimizer.kind, updates: optimizer.updates, sparseState: options.sparseState ?? true };
-    const dir = await writeCheckpoint(options.outDir!, name, {
+    const dir = await storage!.saveCheckpoint(name, {
       state,
       trainable: new Map(params.map((p) => [p.name, p.variable as tf.Tensor])),
       optimizer: optimizer.stateTensors(),
@@ -176,7 +178,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     if (!state.best || (greater ? value > state.best.value : value < state.best.value)) {
       state.best = { step: state.step, metric, value };
       state.badEvals = 0;
-      if (options.outDir) await snapshot('best');
+      if (storage) await snapshot('best');
     } else {
       state.badEvals += 1;
       if (options.patience != null && state.badEvals >= options.patience) stoppedEarly = state.stoppedEarly = true;
@@ -204,7 +206,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       try {
         for (const micro of microBatches(tagged, maxTokens)) {
           tokens += micro.reduce((n, e) => n + exampleLength(e), 0);
-          const batch: ModelBatch = collate(micro, model.task, options.padTokenId);
+          const batch: ModelBatch = collate(micro, model.task, { padTokenId: options.padTokenId ?? 0 });
           const hidden = cache ? cache.hidden(micro.map((e) => e.id)) : null;
           try {
             const { value, grads: g } = tf.variableGrads(() => {
@@ -262,15 +264,15 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       if (evalDue || state.step === totalSteps) {
         if (!state.evals.some((e) => e.step === state.step)) await evaluateNow();
       }
-      if (options.outDir && options.checkpointEvery && state.step % options.checkpointEvery === 0 && state.step < totalSteps && !stoppedEarly) {
+      if (storage && options.checkpointEvery && state.step % options.checkpointEvery === 0 && state.step < totalSteps && !stoppedEarly) {
         await snapshot('checkpoint');
       }
     }
     if (stoppedEarly) await emit({ type: 'stop', step: state.step, reason: `no improvement of '${state.best?.metric}' in ${options.patience} evaluations` });
-    if (options.outDir) {
+    if (storage) {
       await snapshot('checkpoint');
-      if (adapter) await saveAdapter(options.outDir, adapter);
-      if (masks && masks.size && options.writeMask !== false) await writeMaskFile(path.join(options.outDir, MASK_SIDECAR_NAME), masks);
+      if (adapter) await storage.saveAdapter(adapter);
+      if (masks && masks.size && options.writeMask !== false) await storage.saveMasks(masks);
     }
     const result: TrainResult = {
       steps: state.step,
@@ -284,7 +286,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       resumedFrom,
       cache: cache ? { layer: cache.fromLayer, hits: cache.hits, computed: cache.computed, passes: cache.passes, bytes: cache.store.bytes } : null,
     };
-    if (options.outDir) await writeJsonFileAtomic(path.join(options.outDir, 'metrics.json'), result);
+    if (storage) await storage.saveResult(result);
     return result;
   } catch (e) {
     if (e instanceof NonFiniteError) await emit({ type: 'stop', step: e.step, reason: e.message });
@@ -295,6 +297,23 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     if (ownMasks) for (const m of ownMasks.values()) m.dispose();
     cache?.store.clear();
   }
+}
+
+/** The result of resuming a finished run: the stored result when there is one, else what the state tells. */
+function finishedResult(state: TrainerState, stored: TrainResult | null): TrainResult {
+  const base: TrainResult = stored ?? {
+    steps: state.step,
+    totalSteps: state.totalSteps,
+    lastLoss: null,
+    evals: state.evals,
+    best: state.best,
+    stoppedEarly: state.stoppedEarly ?? false,
+    tokens: state.tokens,
+    optimizerStateBytes: 0,
+    resumedFrom: null,
+    cache: null,
+  };
+  return { ...base, resumedFrom: state.step, finishedBefore: true };
 }
 
 async function checkSameMasks(given: ReadonlyMap<string, tf.Tensor>, stored: ReadonlyMap<string, tf.Tensor>, file: string): Promise<void> {
@@ -309,10 +328,10 @@ async function checkSameMasks(given: ReadonlyMap<string, tf.Tensor>, stored: Rea
 }
 
 /** Mean per-example loss of `model` over `examples` in eval mode (no dropout), micro-batched. */
-export function evaluateLoss(model: TrainOptions['model'], examples: readonly TrainExample[], maxTokens = 1024, padTokenId = 0): number {
+export function evaluateLoss(model: TrainOptions['model'], examples: readonly Example[], maxTokens = 1024, padTokenId = 0): number {
   let total = 0;
   for (const micro of microBatches(examples, maxTokens)) {
-    const batch = collate(micro, model.task, padTokenId);
+    const batch = collate(micro, model.task, { padTokenId });
     try {
       total += tf.tidy(() => tf.sum(model.perExampleLoss(batch, { training: false })).dataSync()[0]);
     } finally {

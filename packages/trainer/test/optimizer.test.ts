@@ -99,6 +99,22 @@ describe('MaskedAdamW', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('a masked entry stays bit-identical even when its gradient is NaN or Inf (dense and sparse state)', async () => {
+    for (const sparseState of [false, true]) {
+      const v = tf.variable(tf.tensor1d([1, 2, 3]));
+      const mask = tf.tensor1d([1, 0, 0]);
+      const g = tf.tensor1d([0.5, Number.NaN, Number.POSITIVE_INFINITY]);
+      const opt = new MaskedAdamW([{ name: 'w', variable: v }], new Map([['w', mask]]), { weightDecay: 0.01, sparseState });
+      opt.apply(new Map([['w', g]]), 0.1);
+      const out = await v.data();
+      expect([out[1], out[2]]).toEqual([2, 3]);
+      // The selected entry took PyTorch's first AdamW step: p·(1 − lr·wd) − lr·sign(g) (m̂/√v̂ = ±1 up to ε).
+      expect(out[0]).toBeCloseTo(1 * (1 - 0.1 * 0.01) - 0.1, 6);
+      opt.dispose();
+      tf.dispose([v, mask, g]);
+    }
+  });
+
   it('rejects masks with a wrong name, shape or value', () => {
     const v = tf.variable(tf.zeros([2, 2]));
     expect(() => new MaskedAdamW([{ name: 'w', variable: v }], new Map([['x', tf.ones([2, 2])]]))).toThrow(/tensor 'x'.*not being trained/);

@@ -7,11 +7,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng, type PeftAdapter, type PeftTargetModel, type TrainableParameter } from '@fish-tuning/core';
+import { Rng, type Example, type PeftAdapter, type PeftTargetModel, type TrainableParameter } from '@fish-tuning/core';
 import { createBert, createLlama, loadLlama2c } from '@fish-tuning/models';
 import { injectLora, loraConfig } from '@fish-tuning/lora';
 import { expectAllClose, hasShared, sharedPath } from '@fish-tuning/test-utils';
-import { train, type TrainExample, type TrainOptions } from '../src/index.js';
+import { train, type DirTrainOptions as TrainOptions } from '../src/node-entry.js';
 import { randomMasks, values } from './helpers/tiny-model.js';
 
 const dirs: string[] = [];
@@ -36,7 +36,7 @@ function llamaSetup() {
   return { model, adapter, params: [...adapter.trainableParameters(), ...model.headParameters()] };
 }
 
-function classData(n: number): TrainExample[] {
+function classData(n: number): Example[] {
   const rng = new Rng(9);
   return Array.from({ length: n }, () => {
     const len = 3 + rng.int(6);
@@ -45,7 +45,7 @@ function classData(n: number): TrainExample[] {
   });
 }
 
-function lmData(n: number): TrainExample[] {
+function lmData(n: number): Example[] {
   const rng = new Rng(10);
   return Array.from({ length: n }, () => {
     const len = 4 + rng.int(6);
@@ -56,7 +56,7 @@ function lmData(n: number): TrainExample[] {
 
 type Setup = () => { model: PeftTargetModel; adapter: PeftAdapter; params: TrainableParameter[] };
 
-async function fishSetup(make: Setup, data: TrainExample[], extra: Partial<TrainOptions>) {
+async function fishSetup(make: Setup, data: Example[], extra: Partial<TrainOptions>) {
   const s = make();
   const masks = randomMasks(s.adapter.trainableParameters(), 0.1, 5);
   const before = await values(s.params);
@@ -126,7 +126,7 @@ describe('trainer on real models with LoRA', () => {
     // Regression: cache rows used to be computed in whatever batch first needed them, so a resumed run
     // (refilling at another step, with other padding) drifted in the last bits. Rows now come from fixed chunks.
     const rng = new Rng(12);
-    const data: TrainExample[] = Array.from({ length: 24 }, () => {
+    const data: Example[] = Array.from({ length: 24 }, () => {
       const inputIds = [1, ...Array.from({ length: 6 + rng.int(8) }, () => 3 + rng.int(500))];
       return { inputIds, labels: inputIds };
     });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clipScale, learningRateSchedule, microBatches, epochOrder, collate, disposeBatch } from '../src/index.js';
+import { collate, disposeBatch } from '@fish-tuning/core';
+import { clipScale, learningRateSchedule, microBatches, epochOrder } from '../src/index.js';
 
 describe('learning-rate schedules (transformers semantics)', () => {
   it('linear with warm-up', () => {

@@ -4,7 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { expectAllClose } from '@fish-tuning/test-utils';
-import { NonFiniteError, evaluateLoss, readCheckpoint, findCheckpoint, train, type TrainOptions } from '../src/index.js';
+import { NonFiniteError, evaluateLoss } from '../src/index.js';
+import { readCheckpoint, findCheckpoint, train, type DirTrainOptions as TrainOptions } from '../src/node-entry.js';
 import { TinyModel, randomMasks, tinyAdapter, tinyData, values } from './helpers/tiny-model.js';
 
 const dirs: string[] = [];
@@ -155,8 +156,11 @@ describe('train()', () => {
     expect(fs.existsSync(path.join(out, 'best', 'adapter_model.safetensors'))).toBe(true);
     const metrics = JSON.parse(fs.readFileSync(path.join(out, 'metrics.json'), 'utf8'));
     expect(metrics.best.step).toBe(12);
+    const files = ['metrics.json', 'log.jsonl', 'checkpoint/trainer_state.json', 'adapter_model.safetensors'].map((f) => fs.readFileSync(path.join(out, f)));
     const again = await train(base(model, { outDir: out, epochs: 5, evalEvery: 6, patience: 2, resume: true, evaluate: () => ({ accuracy: 1 }) }));
-    expect(again).toMatchObject({ resumedFrom: 24, steps: 24, stoppedEarly: true });
+    expect(again).toMatchObject({ resumedFrom: 24, steps: 24, stoppedEarly: true, finishedBefore: true, lastLoss: result.lastLoss });
+    // Resuming a finished run is a no-op: nothing stored is rewritten.
+    ['metrics.json', 'log.jsonl', 'checkpoint/trainer_state.json', 'adapter_model.safetensors'].forEach((f, i) => expect(fs.readFileSync(path.join(out, f)).equals(files[i]), f).toBe(true));
     model.dispose();
   });
 

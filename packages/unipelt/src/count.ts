@@ -3,7 +3,11 @@
  * the prefix, and the gates (d+1 per LoRA/adapter gate, 2(d+1) per prefix gate).
  * @module
  */
-import type { ModelDims } from '@fish-tuning/core';
+import { Linear, countParameters, isLinearLike, matchesTarget, namedModules, parameterCount, savedHeadParameters, type ModelDims, type ParameterCount, type PeftTargetModel } from '@fish-tuning/core';
+import { countLora } from '@fish-tuning/lora';
+import { countAdapter } from '@fish-tuning/adapter';
+import { countPrefix } from '@fish-tuning/prefix';
+import type { UnipeltConfig } from './config.js';
 
 export interface UnipeltCount {
   lora: number;
@@ -30,4 +34,28 @@ export function unipeltParameterCount(
   const prefix = settings.prefixLength * 2 * dims.numKvHeads * dims.headDim * layers;
   const gates = layers * settings.loraTargets.reduce((n, [i]) => n + i + 1, 0) + layers * settings.adaptersPerLayer * (d + 1) + layers * 2 * (d + 1);
   return { lora, adapter, prefix, gates, total: lora + adapter + prefix + gates };
+}
+
+/**
+ * What `injectUnipelt(model, config)` creates (nothing allocated): the LoRA, adapter and prefix parts as
+ * their own packages count them, one gate per LoRA layer (in + 1), per adapter (out + 1) and per prefixed
+ * layer (2·(hidden + 1)), and the saved head once.
+ */
+export function countUnipelt(config: UnipeltConfig, model: PeftTargetModel): ParameterCount {
+  const byRole: Record<string, number> = {
+    ...countLora(config.lora, model).byRole,
+    ...countAdapter(config.adapter, model).byRole,
+    ...countPrefix(config.prefix, model).byRole,
+    lora_gate: 0,
+    adapter_gate: 0,
+  };
+  const lora = { target_modules: config.lora.target_modules, exclude_modules: config.lora.exclude_modules, layers_to_transform: config.lora.layers_to_transform };
+  const adapter = { target_modules: config.adapter.target_modules, layers_to_transform: config.adapter.layers_to_transform };
+  for (const [path, module] of namedModules(model)) {
+    if (module instanceof Linear && matchesTarget(lora, path)) byRole.lora_gate += module.inFeatures + 1;
+    if (isLinearLike(module) && matchesTarget(adapter, path)) byRole.adapter_gate += module.outFeatures + 1;
+  }
+  const prefixed = config.prefix.layers_to_transform?.length ?? config.prefix.num_layers;
+  byRole.prefix_gate = prefixed * 2 * (model.dims.hiddenSize + 1);
+  return parameterCount(byRole, countParameters(savedHeadParameters(config, model)));
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { matmulWeight, paramValue, perSampleBroadcast } from '@fish-tuning/core';
+import { matmulWeight, ownedVariable, paramValue, perSampleBroadcast } from '@fish-tuning/core';
 
 export class Gate {
   readonly weight: tf.Variable;
@@ -13,8 +13,8 @@ export class Gate {
 
   /** Zero init: every gate starts at σ(0) = 0.5. */
   constructor(inFeatures: number, outFeatures = 1) {
-    this.weight = tf.variable(tf.zeros([outFeatures, inFeatures]));
-    this.bias = tf.variable(tf.zeros([outFeatures]));
+    this.weight = ownedVariable(tf.zeros([outFeatures, inFeatures]));
+    this.bias = ownedVariable(tf.zeros([outFeatures]));
   }
 
   /** x [b, t, d] → [b, 1, out]. */

@@ -1,17 +1,18 @@
 /**
- * The gated parts of UniPELT (Mao et al., 2022): LoRA whose update is scaled by G_L(x) (x: the LoRA
- * layer's input), the adapter scaled by G_A(y) (y: the adapter's input, see @fish-tuning/adapter's
- * AdapterLayer.gate), and prefix keys/values scaled by G_P(h) (h: the transformer layer's input; two
+ * The gated parts of UniPELT (Mao et al., 2022), as subclasses of the method packages' own layers
+ * (their public gate hooks, no patching): LoRA whose update is scaled by G_L(x) (x: the LoRA layer's
+ * input), the adapter scaled by G_A(y) (y: the adapter's input), and prefix keys/values scaled by G_P(h) (h: the transformer layer's input; two
  * outputs, one for keys and one for values).
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { dropout, FishTuningError, type ForwardContext, type KeyValuePrefix, type Linear, type PrefixSource } from '@fish-tuning/core';
+import { FishTuningError, type ForwardContext, type KeyValuePrefix, type Linear, type LinearLike, type PrefixSource, type Rng } from '@fish-tuning/core';
 import { LoraLinear, type LoraLayerOptions } from '@fish-tuning/lora';
+import { AdapterLayer, type AdapterLayerOptions } from '@fish-tuning/adapter';
 import type { PrefixEncoder } from '@fish-tuning/prefix';
 import { Gate } from './gate.js';
 
-/** LoRA layer with y = base(x) + G_L(x) · scaling · B A dropout(x). */
+/** LoRA layer with y = base(x) + G_L(x) · scaling · B A dropout(x), through LoraLinear's gateUpdate hook. */
 export class GatedLoraLinear extends LoraLinear {
   readonly gate: Gate;
 
@@ -20,11 +21,8 @@ export class GatedLoraLinear extends LoraLinear {
     this.gate = new Gate(base.inFeatures, 1);
   }
 
-  override forward(x: tf.Tensor, ctx?: ForwardContext): tf.Tensor {
-    return tf.tidy(() => {
-      const y = this.base_layer.forward(x, ctx);
-      return tf.add(y, tf.mul(this.gate.value(x), this.loraBranch(dropout(x, this.dropoutRate, ctx))));
-    });
+  protected override gateUpdate(update: tf.Tensor, x: tf.Tensor): tf.Tensor {
+    return tf.mul(this.gate.value(x), update);
   }
 
   /** A gated update depends on the input, so it cannot be folded into the weight. */
@@ -35,6 +33,25 @@ export class GatedLoraLinear extends LoraLinear {
   override dispose(): number {
     this.gate.dispose();
     return super.dispose();
+  }
+}
+
+/** Bottleneck adapter with out = y + G_A(y) · (B σ(A y + a) + c), through AdapterLayer's gateDelta hook. */
+export class GatedAdapterLayer extends AdapterLayer {
+  readonly gate: Gate;
+
+  constructor(base: LinearLike, options: AdapterLayerOptions, rng: Rng) {
+    super(base, options.bottleneck, options.nonLinearity, options.bias, options.initStd, rng);
+    this.gate = new Gate(base.outFeatures, 1);
+  }
+
+  protected override gateDelta(delta: tf.Tensor, y: tf.Tensor): tf.Tensor {
+    return tf.mul(this.gate.value(y), delta);
+  }
+
+  override dispose(): void {
+    this.gate.dispose();
+    super.dispose();
   }
 }
 

@@ -1,27 +1,25 @@
 /**
- * The UniPELT Tuner (CLI name 'unipelt', peft_type 'FISH_UNIPELT') and its registration.
+ * The UniPELT Tuner (method 'unipelt', peft_type 'FISH_UNIPELT') and its registration. No `merge` (see merge.ts).
  * @module
  */
-import { loadAdapterState, Rng, registerTuner, type DecodedTensor, type PeftConfigBase, type PeftTargetModel, type Tuner } from '@fish-tuning/core';
-import { unipeltConfig, unipeltConfigFromFile, type UnipeltConfig, type UnipeltOptions } from './config.js';
+import { Rng, configToJson, loadAdapterState, registerTuner, type Tuner } from '@fish-tuning/core';
+import { unipeltConfig, unipeltConfigFromJson, type UnipeltConfig, type UnipeltOptions } from './config.js';
 import { UnipeltAdapter, injectUnipelt } from './inject.js';
+import { countUnipelt } from './count.js';
 
-export interface UnipeltTuner extends Tuner<UnipeltConfig, UnipeltOptions> {
-  inject(model: PeftTargetModel, config: UnipeltConfig, rng: Rng): UnipeltAdapter;
-  load(model: PeftTargetModel, config: PeftConfigBase, tensors: Map<string, DecodedTensor>, file?: string): UnipeltAdapter;
-}
-
-export const unipeltTuner: UnipeltTuner = {
+export const unipeltTuner: Tuner<UnipeltConfig, UnipeltOptions, UnipeltAdapter> = {
   name: 'unipelt',
   peftType: 'FISH_UNIPELT',
   config: unipeltConfig,
+  fromJson: unipeltConfigFromJson,
+  toJson: configToJson,
   inject: injectUnipelt,
-  load(model, json, tensors, file) {
-    const adapter = new UnipeltAdapter(unipeltConfigFromFile(json, model, file), model, new Rng(0), true);
-    return loadAdapterState(adapter, tensors, file);
-  },
+  // The prefix loads as its saved table (direct form), as prefix-tuning does.
+  load: (model, config, tensors, file) => loadAdapterState(new UnipeltAdapter(config, model, new Rng(0), true), tensors, file),
+  count: countUnipelt,
 };
 
+/** Registers {@link unipeltTuner} with core's registry (never done on import). */
 export function registerUnipelt(): void {
   registerTuner(unipeltTuner);
 }

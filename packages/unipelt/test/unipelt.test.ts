@@ -2,12 +2,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { countParameters, Linear, Rng, type ModelBatch, type PeftTargetModel } from '@fish-tuning/core';
 import { createBert, createLlama } from '@fish-tuning/models';
-import { AdapterLayer } from '@fish-tuning/adapter';
 import { prefixConfig, PrefixEncoder } from '@fish-tuning/prefix';
 import { expectAllClose, pythonHas, runPython } from '@fish-tuning/test-utils';
-import { Gate, GatedLoraLinear, GatedPrefix, injectUnipelt, unipeltConfig, unipeltParameterCount } from '../src/index.js';
-import { loadUnipeltAdapter } from '../src/node-entry.js';
-import { checkMaskedTraining, checkPerSample, checkSaveLoad, randomise } from '../../ia3/test/conformance.js';
+import { GatedAdapterLayer, GatedLoraLinear, GatedPrefix, injectUnipelt, unipeltConfig, unipeltParameterCount } from '../src/index.js';
+import { loadUnipeltAdapter } from '../src/node.js';
+import { checkMaskedTraining, checkPerSample, checkSaveLoad, randomise } from '@fish-tuning/test-utils/conformance';
 
 const makers: Record<'llama' | 'bert', () => PeftTargetModel> = {
   llama: () => createLlama({ vocabSize: 40, hiddenSize: 16, intermediateSize: 24, numHiddenLayers: 3, numAttentionHeads: 4, numKeyValueHeads: 2 }, 7, 0.2),
@@ -46,9 +45,8 @@ describe('gated parts', () => {
     const base = new Linear(tf.randomNormal([d, d], 0, 1, 'float32', 1) as tf.Tensor2D, null);
     const x = tf.randomNormal([2, 3, d], 0, 1, 'float32', 2);
     const lora = new GatedLoraLinear(base, tf.randomNormal([2, d], 0, 1, 'float32', 3) as tf.Tensor2D, tf.randomNormal([d, 2], 0, 1, 'float32', 4) as tf.Tensor2D, { r: 2, scaling: 1.5, dropout: 0 });
-    const ad = new AdapterLayer(base, 3, 'relu', true, 0.5, new Rng(1));
-    const adGate = new Gate(d, 1);
-    ad.gate = (y) => adGate.value(y);
+    const ad = new GatedAdapterLayer(base, { bottleneck: 3, nonLinearity: 'relu', bias: true, initStd: 0.5 }, new Rng(1));
+    const adGate = ad.gate;
     for (const v of [lora.gate.weight, lora.gate.bias, adGate.weight, adGate.bias, ad.upWeight, ad.upBias!, ad.downBias!]) v.assign(tf.randomNormal(v.shape, 0, 1, 'float32', v.size + 11));
     const toy = makers.llama();
     const enc = new PrefixEncoder(prefixConfig({ num_virtual_tokens: 2 }, toy), new Rng(5));

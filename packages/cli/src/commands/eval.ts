@@ -12,9 +12,8 @@
  * @module
  */
 import * as fs from 'node:fs';
-import * as tf from '@tensorflow/tfjs-core';
 import type { Command } from 'commander';
-import { FishTuningError, type PeftAdapter, type PeftTargetModel, type TextTokenizer } from '@fish-tuning/core';
+import { FishTuningError, IGNORE_INDEX, collate, disposeBatch, type Example, type PeftAdapter, type PeftTargetModel, type TextTokenizer } from '@fish-tuning/core';
 import { LlamaForCausalLM, generateIds } from '@fish-tuning/models';
 import { createStopChecker, evaluateGsm8k, type Gsm8kSplit } from '@fish-tuning/datasets-gsm8k';
 import { loadGsm8k } from '@fish-tuning/datasets-gsm8k/node';
@@ -160,28 +159,20 @@ export function readTokenRows(file: string, limit?: string): TokenRow[] {
   return rows;
 }
 
-/** Right-pads a batch: pad id 0, attention 0, label -100; labels default to input_ids where attended. */
-export function padBatch(rows: readonly TokenRow[]): { inputIds: number[][]; attentionMask: number[][]; labels: number[][] } {
-  const t = Math.max(...rows.map((r) => r.input_ids.length));
-  const inputIds: number[][] = [];
-  const attentionMask: number[][] = [];
-  const labels: number[][] = [];
-  for (const r of rows) {
-    const n = r.input_ids.length;
-    const mask = r.attention_mask ?? new Array(n).fill(1);
-    const lab = r.labels ?? r.input_ids.map((id, i) => (mask[i] ? id : -100));
-    const pad = t - n;
-    inputIds.push([...r.input_ids, ...new Array(pad).fill(0)]);
-    attentionMask.push([...mask, ...new Array(pad).fill(0)]);
-    labels.push([...lab, ...new Array(pad).fill(-100)]);
-  }
-  return { inputIds, attentionMask, labels };
+/** A JSONL row as core's Example; labels default to input_ids where attended (ignored elsewhere). */
+export function tokenRowExample(r: TokenRow): Example {
+  const mask = r.attention_mask;
+  return {
+    inputIds: r.input_ids,
+    ...(mask ? { attentionMask: mask } : {}),
+    labels: r.labels ?? r.input_ids.map((id, i) => (mask && !mask[i] ? IGNORE_INDEX : id)),
+  };
 }
 
 /** Supervised positions of a row after the causal shift (label i+1 predicted at position i). */
 function supervisedCount(labels: readonly number[]): number {
   let n = 0;
-  for (let i = 1; i < labels.length; i++) if (labels[i] !== -100) n++;
+  for (let i = 1; i < labels.length; i++) if (labels[i] !== IGNORE_INDEX) n++;
   return n;
 }
 
@@ -190,18 +181,14 @@ export async function evalLoss(model: PeftTargetModel, rows: readonly TokenRow[]
   let sumTokens = 0;
   let tokens = 0;
   for (let start = 0; start < rows.length; start += batchSize) {
-    const chunk = rows.slice(start, start + batchSize);
-    const { inputIds, attentionMask, labels } = padBatch(chunk);
-    const batch = {
-      inputIds: tf.tensor2d(inputIds, undefined, 'int32'),
-      attentionMask: tf.tensor2d(attentionMask, undefined, 'int32'),
-      labels: tf.tensor2d(labels, undefined, 'int32'),
-    };
+    const chunk = rows.slice(start, start + batchSize).map(tokenRowExample);
+    const batch = collate(chunk, 'causal-lm');
     const losses = model.perExampleLoss(batch);
     const values = await losses.data();
-    tf.dispose([losses, batch.inputIds, batch.attentionMask, batch.labels]);
-    labels.forEach((lab, i) => {
-      const n = supervisedCount(lab);
+    losses.dispose();
+    disposeBatch(batch);
+    chunk.forEach((ex, i) => {
+      const n = supervisedCount(ex.labels as readonly number[]);
       sumMean += values[i];
       sumTokens += values[i] * n;
       tokens += n;

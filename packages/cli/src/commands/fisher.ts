@@ -11,14 +11,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { FishTuningError, Rng, getTuner, type PeftAdapter, type PeftTargetModel } from '@fish-tuning/core';
+import { FishTuningError, IGNORE_INDEX, Rng, getTuner, type Example, type PeftAdapter, type PeftTargetModel } from '@fish-tuning/core';
 import { readAdapterDir } from '@fish-tuning/core/node';
-import { computeFisher, exampleData, FISHER_ESTIMATORS, type FisherEstimator, type SampleOrder, type TokenizedExample } from '@fish-tuning/fisher';
+import { computeFisher, exampleData, FISHER_ESTIMATORS, type FisherEstimator, type SampleOrder } from '@fish-tuning/fisher';
 import { saveFisher } from '@fish-tuning/fisher/node';
 import { selectBackend } from '../backend.js';
 import { applyAdapterFiles, ensureTuners } from '../adapter-loading.js';
-import { positiveInt } from '../flags.js';
-import { methodOptions, type MethodFlags } from '../method-options.js';
+import { oneOf, positiveInt } from '../flags.js';
+import { aboutFlag, hiddenAlias, resolveAliases } from '../aliases.js';
+import { METHODS, methodOptions, type MethodFlags } from '../method-options.js';
 import { loadModelWithTokenizer, loadTargetModel } from '../model-loading.js';
 import { taskExamples } from './train-task.js';
 import type { CliIO } from '../io.js';
@@ -31,8 +32,8 @@ export interface FisherCliOptions extends MethodFlags {
   data?: string;
   task?: string;
   dataDir?: string;
-  samples?: string;
-  fisher: string;
+  fisherSamples?: string;
+  estimator: string;
   seed: string;
   order: string;
   chunkSize?: string;
@@ -46,14 +47,14 @@ function intArray(value: unknown, file: string, line: number, key: string): numb
 }
 
 /** Reads pre-tokenized JSONL rows for `task` (errors name the file, line and field). */
-export function readFisherRows(file: string, task: PeftTargetModel['task']): TokenizedExample[] {
+export function readFisherRows(file: string, task: PeftTargetModel['task']): Example[] {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
     throw new FishTuningError(`cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file, option: '--data' });
   }
-  const rows: TokenizedExample[] = [];
+  const rows: Example[] = [];
   text.split('\n').forEach((raw, i) => {
     if (!raw.trim()) return;
     let obj: Record<string, unknown>;
@@ -72,7 +73,7 @@ export function readFisherRows(file: string, task: PeftTargetModel['task']): Tok
     const rawLabel = obj.labels ?? obj.label;
     let labels: number[] | number;
     if (task === 'causal-lm') {
-      labels = rawLabel == null ? inputIds.map((id, j) => (attentionMask && !attentionMask[j] ? -100 : id)) : intArray(rawLabel, file, i + 1, 'labels');
+      labels = rawLabel == null ? inputIds.map((id, j) => (attentionMask && !attentionMask[j] ? IGNORE_INDEX : id)) : intArray(rawLabel, file, i + 1, 'labels');
       if ((labels as number[]).length !== inputIds.length) throw new FishTuningError(`line ${i + 1}: 'labels' has ${(labels as number[]).length} entries, input_ids ${inputIds.length}`, { file, option: 'labels' });
     } else {
       if (typeof rawLabel !== 'number' || !Number.isFinite(rawLabel)) throw new FishTuningError(`line ${i + 1}: 'labels' (or 'label') must be a number for a ${task} model`, { file, option: 'labels' });
@@ -85,7 +86,7 @@ export function readFisherRows(file: string, task: PeftTargetModel['task']): Tok
 }
 
 export function registerFisher(program: Command, io: CliIO): void {
-  program
+  const cmd = program
     .command('fisher')
     .description('per-sample Fisher information of a PEFT method’s parameters (safetensors, keyed by PEFT names)')
     .requiredOption('--model <path>', 'llama2.c checkpoint (file or dir) or Hugging Face dir (Llama, BERT)')
@@ -101,22 +102,36 @@ export function registerFisher(program: Command, io: CliIO): void {
     .option('--data <file>', 'JSONL rows: input_ids, labels|label, attention_mask?, token_type_ids?')
     .option('--task <name>', "instead of --data: glue/<name> | gsm8k text, tokenized with the model's tokenizer (train split)")
     .option('--data-dir <dir>', 'with --task: local dataset directory (default: $FISH_TUNING_DATA or ../shared/data)')
-    .option('--samples <n>', 'N samples (default 128 classification, 256 generation)')
-    .option('--fisher <estimator>', `estimator: ${FISHER_ESTIMATORS.join(' | ')}`, 'empirical')
+    .option('--fisher-samples <n>', 'N samples (default 128 classification, 256 generation)')
+    .option('--estimator <name>', `Fisher estimator: ${FISHER_ESTIMATORS.join(' | ')}`, 'empirical')
     .option('--seed <s>', 'seed of the sample draw (and of a fresh adapter)', '0')
     .option('--order <order>', 'random (seeded draw) | first (file order)', 'random')
     .option('--chunk-size <n>', 'samples per batched backward pass (default: automatic)')
     .option('--per-sample <how>', 'vectorised | loop | auto (vectorised, loop if a layer rejects per-sample shapes)', 'auto')
-    .requiredOption('--out <file>', 'output .safetensors file')
-    .action(async (o: FisherCliOptions, cmd: Command) => {
-      await selectBackend(cmd.optsWithGlobals().backend);
+    .requiredOption('--out <file>', 'output .safetensors file');
+  hiddenAlias(cmd, '--samples <n>', '--fisher-samples');
+  hiddenAlias(cmd, '--fisher <estimator>', '--estimator');
+  cmd.action(async (o: FisherCliOptions, command: Command) => {
+      resolveAliases(command, io);
+      try {
+        await fisherAction(o, command, io);
+      } catch (e) {
+        // The library calls the estimator 'fisher' and the per-sample strategy 'method'.
+        throw e instanceof FishTuningError ? aboutFlag(e, { fisher: '--estimator', estimator: '--estimator', method: '--per-sample' }) : e;
+      }
+  });
+}
+
+async function fisherAction(o: FisherCliOptions, command: Command, io: CliIO): Promise<void> {
+      await selectBackend(command.optsWithGlobals().backend);
       const seed = Number(o.seed);
       if (!Number.isInteger(seed) || seed < 0) throw new FishTuningError(`expected a non-negative integer, got '${o.seed}'`, { option: '--seed' });
-      if (!(FISHER_ESTIMATORS as readonly string[]).includes(o.fisher)) throw new FishTuningError(`unknown estimator '${o.fisher}'; accepted: ${FISHER_ESTIMATORS.join(', ')}`, { option: '--fisher' });
+      if (!(FISHER_ESTIMATORS as readonly string[]).includes(o.estimator)) throw new FishTuningError(`unknown estimator '${o.estimator}'; accepted: ${FISHER_ESTIMATORS.join(', ')}`, { option: '--estimator' });
       if (o.order !== 'random' && o.order !== 'first') throw new FishTuningError(`unknown order '${o.order}'; accepted: random, first`, { option: '--order' });
       if (!['vectorised', 'loop', 'auto'].includes(o.perSample)) throw new FishTuningError(`unknown '${o.perSample}'; accepted: vectorised, loop, auto`, { option: '--per-sample' });
-      const samples = o.samples === undefined ? undefined : positiveInt(o.samples, '--samples');
+      const samples = o.fisherSamples === undefined ? undefined : positiveInt(o.fisherSamples, '--fisher-samples');
       const chunkSize = o.chunkSize === undefined ? undefined : positiveInt(o.chunkSize, '--chunk-size');
+      oneOf(o.method, METHODS, '--method');
       ensureTuners();
       const tuner = getTuner(o.method);
       if (!o.data === !o.task) throw new FishTuningError('give exactly one of --data FILE.jsonl or --task glue/<name>|gsm8k', { option: '--data' });
@@ -124,12 +139,12 @@ export function registerFisher(program: Command, io: CliIO): void {
       const { model, tokenizer } = o.task ? await loadModelWithTokenizer(o.model, { seed, ...numLabels }) : await loadTargetModel(o.model, { seed, ...numLabels });
       let adapter: PeftAdapter | null = null;
       try {
-        const rows: TokenizedExample[] = o.task
+        const rows: Example[] = o.task
           ? // In file order only the first N rows are needed: tokenizing a whole split is the slow part.
-            ((await taskExamples(o.task, model, tokenizer!, { ...(o.dataDir ? { dataDir: o.dataDir } : {}), ...(o.order === 'first' && samples ? { limit: samples } : {}) })).train as TokenizedExample[])
+            ((await taskExamples(o.task, model, tokenizer!, { ...(o.dataDir ? { dataDir: o.dataDir } : {}), ...(o.order === 'first' && samples ? { limit: samples } : {}) })).train)
           : readFisherRows(o.data!, model.task);
         if (samples !== undefined && samples > rows.length) {
-          throw new FishTuningError(`asked for ${samples} samples but '${o.data ?? o.task}' has only ${rows.length} rows`, { option: '--samples' });
+          throw new FishTuningError(`asked for ${samples} samples but '${o.data ?? o.task}' has only ${rows.length} rows`, { option: '--fisher-samples' });
         }
         if (o.initAdapter) {
           const files = await readAdapterDir(o.initAdapter);
@@ -147,7 +162,7 @@ export function registerFisher(program: Command, io: CliIO): void {
         const result = await computeFisher(model, params, data, {
           ...(samples !== undefined ? { samples } : {}),
           ...(chunkSize !== undefined ? { chunkSize } : {}),
-          estimator: o.fisher as FisherEstimator,
+          estimator: o.estimator as FisherEstimator,
           seed,
           order: o.order as SampleOrder,
           method: o.perSample as 'vectorised' | 'loop' | 'auto',
@@ -169,5 +184,4 @@ export function registerFisher(program: Command, io: CliIO): void {
         adapter?.dispose();
         model.dispose();
       }
-    });
 }

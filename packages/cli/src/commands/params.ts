@@ -12,6 +12,8 @@ import { FishTuningError } from '@fish-tuning/core';
 import { BERT_DEFAULTS, bertConfig, bertTensorShapes, fromHfConfigJson, hfWeightShapes, parseLlama2c } from '@fish-tuning/models';
 import { countLoraParameters, loraConfig } from '@fish-tuning/lora';
 import type { CliIO } from '../io.js';
+import { hiddenAlias, resolveAliases } from '../aliases.js';
+import { int } from '../flags.js';
 
 /** Named configurations (transformers' config.json values). */
 export const MODEL_PRESETS: Record<string, Record<string, unknown>> = {
@@ -67,32 +69,35 @@ export function modelShapes(source: string, numLabels: number): ModelShapes {
 interface ParamsOptions {
   model: string;
   method: string;
-  r: string;
-  targetModules?: string;
+  rank: string;
+  targets?: string;
   layers?: string;
   numLabels: string;
   json?: boolean;
 }
 
 export function registerParams(program: Command, io: CliIO): void {
-  program
+  const cmd = program
     .command('params')
     .description('count trainable parameters of a LoRA/DoRA setup from a model configuration (no weights loaded)')
     .requiredOption('--model <name|path>', `preset (${Object.keys(MODEL_PRESETS).join(', ')}), config.json, HF directory or llama2.c checkpoint`)
     .option('--method <name>', 'lora | dora', 'lora')
-    .option('--r <n>', 'rank', '8')
-    .option('--target-modules <list>', 'comma-separated module names (default: PEFT’s per family)')
+    .option('--rank <r>', 'LoRA/DoRA rank r', '8')
+    .option('--targets <list>', 'target modules, comma separated (default: PEFT’s per family)')
     .option('--layers <spec>', "'all', 'top:N' or a comma list of layer indices", 'all')
     .option('--num-labels <n>', 'classifier outputs (BERT)', '2')
-    .option('--json', 'print one JSON object')
-    .action(async (options: ParamsOptions) => {
+    .option('--json', 'print one JSON object');
+  hiddenAlias(cmd, '--r <n>', '--rank');
+  hiddenAlias(cmd, '--target-modules <list>', '--targets');
+  cmd.action(async (options: ParamsOptions, command: Command) => {
+      resolveAliases(command, io);
       if (options.method !== 'lora' && options.method !== 'dora') throw new FishTuningError(`expected lora or dora, got '${options.method}'`, { option: '--method' });
       const numLabels = Number(options.numLabels);
       if (!Number.isInteger(numLabels) || numLabels < 1) throw new FishTuningError(`expected a positive integer, got '${options.numLabels}'`, { option: '--num-labels' });
       const shapes = modelShapes(options.model, numLabels);
       const dims = { numLayers: shapes.numLayers, hiddenSize: 0, numHeads: 0, numKvHeads: 0, headDim: 0, intermediateSize: 0, vocabSize: 0 };
       const config = loraConfig(
-        { r: Number(options.r), target_modules: options.targetModules?.split(',').map((s) => s.trim()), layers: options.layers, use_dora: options.method === 'dora' },
+        { r: int(options.rank, '--rank'), target_modules: options.targets?.split(',').map((s) => s.trim()), layers: options.layers, use_dora: options.method === 'dora' },
         { family: shapes.family, task: shapes.family === 'bert' ? 'classification' : 'causal-lm', dims },
       );
       const report = countLoraParameters(shapes.base, shapes.head, config, config.r, { useDora: config.use_dora });
@@ -105,5 +110,5 @@ export function registerParams(program: Command, io: CliIO): void {
         io.out(`${summary.targets} modules wrapped; adapter ${report.adapter} + head ${report.head} = ${report.trainable} trainable\n`);
         io.out(`base ${report.base}, total ${report.total}: trainable% = ${report.percent.toFixed(4)}\n`);
       }
-    });
+  });
 }

@@ -4,12 +4,11 @@
  * task's decoder template / the GSM8K SFT template), `[CLS] a [SEP] b [SEP]` with the class id for BERT.
  * @module
  */
-import { FishTuningError, type PeftTargetModel, type TextTokenizer } from '@fish-tuning/core';
+import { FishTuningError, type Example, type PeftTargetModel, type TextTokenizer } from '@fish-tuning/core';
 import { encodeForDecoder, encodeForEncoder, glueTask, type GlueSplit } from '@fish-tuning/datasets-glue';
 import { loadGlue } from '@fish-tuning/datasets-glue/node';
 import { encodeGsm8k } from '@fish-tuning/datasets-gsm8k';
 import { loadGsm8k } from '@fish-tuning/datasets-gsm8k/node';
-import type { TrainExample } from '@fish-tuning/trainer';
 import { findDataDir, resolveDataDir } from '../data-dir.js';
 
 /** Training and validation examples of `task` ('glue/<name>' or 'gsm8k'), at most `limit` training rows. */
@@ -18,7 +17,7 @@ export async function taskExamples(
   model: PeftTargetModel,
   tokenizer: TextTokenizer,
   options: { dataDir?: string; limit?: number; evalLimit?: number },
-): Promise<{ train: TrainExample[]; validation: TrainExample[] | null }> {
+): Promise<{ train: Example[]; validation: Example[] | null }> {
   if (task === 'gsm8k') {
     if (model.task !== 'causal-lm') throw new FishTuningError('gsm8k needs a causal LM (Llama) model', { option: '--task' });
     const rows = await loadGsm8k({ split: 'train', dataDir: resolveDataDir(options.dataDir, 'gsm8k'), ...(options.limit ? { limit: options.limit } : {}) });
@@ -30,12 +29,7 @@ export async function taskExamples(
   const spec = glueTask(name);
   const load = async (split: GlueSplit, limit?: number) =>
     loadGlue({ task: spec, split, ...(dataDir ? { dataDir } : {}), ...(limit ? { limit } : {}) });
-  const encode = (rows: Awaited<ReturnType<typeof load>>): TrainExample[] =>
-    model.task === 'causal-lm'
-      ? rows.map((r) => encodeForDecoder(spec, r, tokenizer))
-      : rows.map((r) => {
-          const f = encodeForEncoder(spec, r, tokenizer);
-          return { inputIds: f.inputIds, attentionMask: f.attentionMask, tokenTypeIds: f.tokenTypeIds, labels: f.label };
-        });
+  const encode = (rows: Awaited<ReturnType<typeof load>>): Example[] =>
+    rows.map((r) => (model.task === 'causal-lm' ? encodeForDecoder(spec, r, tokenizer) : encodeForEncoder(spec, r, tokenizer)));
   return { train: encode(await load('train', options.limit)), validation: encode(await load('validation', options.evalLimit)) };
 }

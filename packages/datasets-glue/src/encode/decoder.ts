@@ -8,14 +8,11 @@
  * @module
  */
 import type { TextTokenizer } from '@fish-tuning/core';
-import { FishTuningError } from '@fish-tuning/core';
+import { FishTuningError, IGNORE_INDEX } from '@fish-tuning/core';
 import type { GlueExample } from '../example.js';
 import { glueTask, type GlueTaskSpec } from '../tasks.js';
 import { GLUE_DECODER_TEMPLATES, glueAnswerText, templatePieces, type GlueDecoderTemplate } from './templates.js';
 import { longestFirstLengths } from './truncate.js';
-
-/** Label value of positions that the loss ignores. */
-export const IGNORE_INDEX = -100;
 
 export interface DecoderFeatures {
   idx: number;

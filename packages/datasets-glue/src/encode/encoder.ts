@@ -15,8 +15,8 @@ export interface EncoderFeatures {
   inputIds: number[];
   tokenTypeIds: number[];
   attentionMask: number[];
-  /** Class id or STS-B score (-1 on unlabeled splits). */
-  label: number;
+  /** Class id or STS-B score (-1 on unlabeled splits): the `labels` of core's Example, as for every model input. */
+  labels: number;
 }
 
 export interface EncodeForEncoderOptions {
@@ -67,5 +67,5 @@ export function encodeForEncoder(
       attentionMask.push(0);
     }
   }
-  return { idx: example.idx, inputIds, tokenTypeIds, attentionMask, label: example.label };
+  return { idx: example.idx, inputIds, tokenTypeIds, attentionMask, labels: example.label };
 }

@@ -5,8 +5,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
-
-export const IGNORE_INDEX = -100;
+import { IGNORE_INDEX } from '@fish-tuning/core';
 
 /** logits [b, t, vocab], labels int32 [b, t] → [b]. */
 export function causalLmPerExampleLoss(logits: tf.Tensor, labels: tf.Tensor): tf.Tensor1D {

@@ -1,5 +1,6 @@
 /**
- * Checks every PEFT method must pass, shared by the ia3, prefix, adapter and unipelt tests:
+ * Checks every PEFT method must pass, run for all six methods by packages/conformance (one table) and by
+ * the method packages' own tests:
  * per-sample views equal the shared forward (and give each sample's own gradient), masked SGD
  * touches only selected entries, and save → load is bit-identical.
  * @module

@@ -16,49 +16,17 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { FishTuningError, MASK_SIDECAR_NAME, type DecodedTensor, type PeftAdapter, type RngState } from '@fish-tuning/core';
+import { FishTuningError, MASK_SIDECAR_NAME, type TensorToWrite } from '@fish-tuning/core';
 import { readJsonFile, readSafetensorsFile, saveAdapter, writeJsonFileAtomic, writeSafetensorsFile } from '@fish-tuning/core/node';
-import type { TensorToWrite } from '@fish-tuning/core';
-
-export const TRAINABLE_NAME = 'trainable.safetensors';
-export const OPTIMIZER_NAME = 'optimizer.safetensors';
-export const TRAINER_STATE_NAME = 'trainer_state.json';
-export const TRAINER_STATE_FORMAT = 'fish-tuning-trainer-state';
-
-export interface EvalRecord {
-  step: number;
-  epoch: number;
-  metrics: Record<string, number>;
-}
-
-export interface TrainerState {
-  format: typeof TRAINER_STATE_FORMAT;
-  version: 1;
-  /** Optimizer updates done; the data position is derived from it (epoch = ⌊step / stepsPerEpoch⌋). */
-  step: number;
-  totalSteps: number;
-  stepsPerEpoch: number;
-  seed: number;
-  /** Dropout RNG state (core Rng.state()). */
-  rng: RngState;
-  optimizer: { kind: string; updates: number; sparseState: boolean };
-  evals: EvalRecord[];
-  best: { step: number; metric: string; value: number } | null;
-  /** Evaluations since the best one (early stopping). */
-  badEvals: number;
-  /** Tokens seen so far. */
-  tokens: number;
-  /** Set when early stopping ended the run (a resume then does not train further). */
-  stoppedEarly?: boolean;
-}
-
-export interface CheckpointContents {
-  state: TrainerState;
-  trainable: Map<string, tf.Tensor>;
-  optimizer: Map<string, tf.Tensor>;
-  masks?: ReadonlyMap<string, tf.Tensor> | null;
-  adapter?: PeftAdapter | null;
-}
+import {
+  OPTIMIZER_NAME,
+  TRAINABLE_NAME,
+  TRAINER_STATE_FORMAT,
+  TRAINER_STATE_NAME,
+  type CheckpointContents,
+  type LoadedCheckpoint,
+  type TrainerState,
+} from '../state.js';
 
 async function writableOf(tensors: ReadonlyMap<string, tf.Tensor>, dtype: 'F32' | 'U8'): Promise<Map<string, TensorToWrite>> {
   const out = new Map<string, TensorToWrite>();
@@ -114,14 +82,6 @@ export async function writeCheckpoint(parent: string, name: string, c: Checkpoin
   await fsyncDir(parent);
   await fsp.rm(old, { recursive: true, force: true });
   return final;
-}
-
-export interface LoadedCheckpoint {
-  dir: string;
-  state: TrainerState;
-  trainable: Map<string, DecodedTensor>;
-  optimizer: Map<string, DecodedTensor>;
-  masks: Map<string, DecodedTensor> | null;
 }
 
 /** The complete checkpoint directory under `parent` (`name`, or `name.old` after a crash mid-swap), or null. */
