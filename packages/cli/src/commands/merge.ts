@@ -15,10 +15,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Command } from 'commander';
-import { FishTuningError, getSubmodule, Linear, type PeftAdapter, type PeftTargetModel } from '@fish-tuning/core';
+import { FishTuningError, getSubmodule, Linear, namedModules, tunerForConfig, type AnyTuner, type PeftAdapter, type PeftTargetModel } from '@fish-tuning/core';
 import { readAdapterDir, readJsonFile, SafetensorsFile, type AdapterFiles } from '@fish-tuning/core/node';
-import { LoraAdapter } from '@fish-tuning/lora';
-import { Ia3Adapter, mergeIa3 } from '@fish-tuning/ia3';
 import { saveHfBert, saveHfLlama, type BertForSequenceClassification, type LlamaForCausalLM } from '@fish-tuning/models';
 import { selectBackend } from '../backend.js';
 import { applyAdapterFiles, ensureTuners } from '../adapter-loading.js';
@@ -66,39 +64,29 @@ function linearAt(model: PeftTargetModel, modulePath: string, files: AdapterFile
 }
 
 /**
- * Computes the merged base weight of every adapted module, then puts the original modules back (the
- * adapter is disposed) and writes the merged weights into them.
+ * Folds the adapter into its base layers with the method's own merge, copies the merged weights out,
+ * puts the original modules back (dispose undoes the merge on the wrappers' layers) and writes the
+ * merged weights into them. The result is the plain model with W' in every adapted module.
  */
-function mergeIntoBase(model: PeftTargetModel, adapter: PeftAdapter, files: AdapterFiles): void {
-  if (adapter instanceof LoraAdapter) {
-    const merged = adapter.layers().map(([modulePath, layer]) => [modulePath, tf.tidy(() => layer.mergedWeight(layer.baseLinear().weight()))] as const);
-    adapter.dispose();
-    for (const [modulePath, weight] of merged) {
-      linearAt(model, modulePath, files).setWeight(weight);
-      weight.dispose();
+function mergeIntoBase(model: PeftTargetModel, adapter: PeftAdapter, tuner: AnyTuner, files: AdapterFiles): void {
+  tuner.merge!(adapter);
+  const merged = adapter.targetedModules.map((modulePath) => {
+    const wrapper = getSubmodule(model, modulePath);
+    const base = wrapper ? namedModules(wrapper).find(([, m]) => m instanceof Linear)?.[1] : undefined;
+    if (!(base instanceof Linear)) throw new FishTuningError(`module '${modulePath}' has no linear base layer to merge into`, { file: files.configFile, option: '--adapter' });
+    return [modulePath, tf.clone(base.kernel), base.bias ? tf.clone(base.bias) : null] as const;
+  });
+  adapter.dispose();
+  for (const [modulePath, kernel, bias] of merged) {
+    const base = getSubmodule(model, modulePath);
+    if (!(base instanceof Linear)) throw new FishTuningError(`module '${modulePath}' is not a plain linear layer; cannot write the merged weight`, { file: files.configFile, option: '--adapter' });
+    base.kernel.dispose();
+    base.kernel = kernel;
+    if (bias) {
+      base.bias?.dispose();
+      base.bias = bias;
     }
-    return;
   }
-  if (adapter instanceof Ia3Adapter) {
-    // mergeIa3 rescales the base Linear in place; the adapter's dispose() would undo it, so copy the result out first.
-    const merged = [...adapter.layers].map(([modulePath, layer]) => {
-      mergeIa3(layer);
-      const base = layer.base_layer as Linear;
-      return [modulePath, tf.clone(base.kernel), base.bias ? tf.clone(base.bias) : null] as const;
-    });
-    adapter.dispose();
-    for (const [modulePath, kernel, bias] of merged) {
-      const base = linearAt(model, modulePath, files);
-      base.kernel.dispose();
-      base.kernel = kernel;
-      if (bias) {
-        base.bias?.dispose();
-        base.bias = bias;
-      }
-    }
-    return;
-  }
-  throw new FishTuningError(`peft_type '${files.config.peft_type}' has no merge`, { file: files.configFile, option: '--adapter' });
 }
 
 export function registerMerge(program: Command, io: CliIO): void {
@@ -115,8 +103,12 @@ export function registerMerge(program: Command, io: CliIO): void {
       }
       const files = await readAdapterDir(o.adapter);
       const peftType = files.config.peft_type;
-      const why = NOT_MERGEABLE.get(peftType);
-      if (why !== undefined) throw new FishTuningError(`cannot merge a ${peftType} adapter: ${why}. ${HOW_TO_USE}.`, { file: files.configFile, option: '--adapter' });
+      ensureTuners();
+      const tuner = tunerForConfig(files.config, files.configFile);
+      if (!tuner.merge) {
+        const why = NOT_MERGEABLE.get(peftType) ?? 'the method has no merge into base weights';
+        throw new FishTuningError(`cannot merge a ${peftType} adapter: ${why}. ${HOW_TO_USE}.`, { file: files.configFile, option: '--adapter' });
+      }
 
       const config = fs.existsSync(path.join(o.model, 'config.json')) ? await readJsonFile<{ model_type?: string }>(path.join(o.model, 'config.json')) : {};
       const isBert = config.model_type === 'bert';
@@ -124,12 +116,11 @@ export function registerMerge(program: Command, io: CliIO): void {
       if (isBert && numLabels === undefined && !(await baseHasClassifier(o.model))) {
         throw new FishTuningError('the base model has no classifier and the adapter saves none (modules_to_save): the merged model would have a random head', { file: files.weightsFile, option: '--adapter' });
       }
-      ensureTuners();
       const { model, tokenizer } = await loadTargetModel(o.model, { seed: 0, tokenizer: !isBert, ...(numLabels ? { numLabels } : {}) });
       try {
         const adapter = applyAdapterFiles(model, files, '--adapter');
-        mergeIntoBase(model, adapter, files);
-        if (model.family === 'bert') {
+        mergeIntoBase(model, adapter, tuner, files);
+        if (isBert) {
           await saveHfBert(model as unknown as BertForSequenceClassification, o.out);
           // The tokenizer is unchanged by a merge: its files are copied as they are.
           for (const name of HF_TOKENIZER_FILES) if (fs.existsSync(path.join(o.model, name))) fs.copyFileSync(path.join(o.model, name), path.join(o.out, name));
