@@ -36,6 +36,9 @@ const UNSUPPORTED = new Map<string, string>([
   ['use_bdlora', 'needs block-diagonal LoRA, which this library does not implement'],
 ]);
 
+/** The peft_types whose keys are all listed above; a method registered by a user validates its own keys. */
+const BUILT_IN_TYPES = new Set(['LORA', 'IA3', 'PREFIX_TUNING', 'FISH_ADAPTER', 'FISH_UNIPELT']);
+
 /** null, false, '', an empty list or object: the value PEFT writes when a feature is off. */
 function neutral(value: unknown): boolean {
   if (value === null || value === undefined || value === false || value === '') return true;
@@ -46,14 +49,16 @@ function neutral(value: unknown): boolean {
 
 /**
  * Refuses, naming the key and `file`, every key that changes the computation and is not implemented —
- * known ones with the reason, unknown ones unless their value is neutral.
+ * known ones with the reason, and (for the built-in peft_types) unknown ones unless their value is neutral.
  */
 export function refuseUnsupportedConfigKeys(json: { readonly [key: string]: unknown }, file?: string): void {
+  const builtIn = typeof json.peft_type === 'string' && BUILT_IN_TYPES.has(json.peft_type);
   for (const key of Object.keys(json)) {
     if (IGNORED.has(key) || HANDLED.has(key)) continue;
     const value = json[key];
     if (neutral(value)) continue;
     const why = UNSUPPORTED.get(key);
+    if (why === undefined && !builtIn) continue;
     const shown = JSON.stringify(value);
     throw new FishTuningError(
       why !== undefined

@@ -46,7 +46,14 @@ describe('adapter_config.json keys', () => {
   }
 
   it('does not resolve prototype names as known keys', () => {
-    expect(refusal({ constructor: 'x' }).option).toBe('constructor');
-    expect(refusal(JSON.parse('{"__proto__": {"r": 1}}')).option).toBe('__proto__');
+    expect(refusal({ peft_type: 'LORA', constructor: 'x' }).option).toBe('constructor');
+    expect(refusal(JSON.parse('{"peft_type": "IA3", "__proto__": {"r": 1}}')).option).toBe('__proto__');
+  });
+});
+
+describe('keys of a method registered by a user', () => {
+  it('are left to that method, except the known unsupported ones', () => {
+    expect(() => refuseUnsupportedConfigKeys({ peft_type: 'MY_METHOD', size: 3 })).not.toThrow();
+    expect(() => refuseUnsupportedConfigKeys({ peft_type: 'MY_METHOD', layer_replication: [[0, 1]] })).toThrow(/layer_replication/);
   });
 });
