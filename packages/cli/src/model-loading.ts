@@ -21,6 +21,8 @@ export async function loadTargetModel(source: string, options: { seed: number; n
     const { model, tokenizer } = await loadHfBert(source, { tokenizer: wantTokenizer, seed: options.seed, ...(options.numLabels ? { numLabels: options.numLabels } : {}) });
     return { model, tokenizer: (tokenizer as unknown as TextTokenizer | null) ?? null };
   }
+  // A flag that does not apply to the model is an error, not silently ignored.
+  if (options.numLabels !== undefined) throw new FishTuningError(`applies only to a BERT classifier; '${source}' is a decoder (causal LM), which has no classification head`, { option: '--num-labels' });
   const { model, tokenizer } = await loadLlamaModel(source, wantTokenizer ? {} : { tokenizer: null });
   return { model, tokenizer: (tokenizer as TextTokenizer | null) ?? null };
 }
