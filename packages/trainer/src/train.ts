@@ -232,6 +232,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         const norm = Math.sqrt(nsq);
         const lr = lrAt(state.step);
         optimizer.apply(grads, lr, clipScale(norm, options.clipNorm === undefined ? 1 : options.clipNorm));
+        // A finite loss and gradient can still step the parameters to ±Inf/NaN (a huge learning rate, with
+        // SGD or AdamW): stop here, before any checkpoint could keep them, so the last one on disk is finite.
+        const finite = tf.tidy(() => tf.stack(params.map((p) => tf.all(tf.isFinite(p.variable)))).dataSync());
+        const badParam = finite.findIndex((v) => !v);
+        if (badParam >= 0) throw new NonFiniteError(stepNo, `a parameter after the update (learning rate ${lr} too high?)`, params[badParam].name);
         state.step = stepNo;
         state.tokens += tokens;
         lastLoss = loss;

@@ -17,7 +17,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { FishTuningError, MASK_SIDECAR_NAME, type TensorToWrite } from '@fish-tuning/core';
-import { readJsonFile, readSafetensorsFile, saveAdapter, writeJsonFileAtomic, writeSafetensorsFile } from '@fish-tuning/core/node';
+import { asDiskWriteError, DiskWriteError, readJsonFile, readSafetensorsFile, saveAdapter, writeJsonFileAtomic, writeSafetensorsFile } from '@fish-tuning/core/node';
 import {
   OPTIMIZER_NAME,
   TRAINABLE_NAME,
@@ -63,18 +63,28 @@ async function exists(p: string): Promise<boolean> {
 export async function writeCheckpoint(parent: string, name: string, c: CheckpointContents): Promise<string> {
   const final = path.join(parent, name);
   const tmp = `${final}.tmp-${process.pid}`;
-  await fsp.rm(tmp, { recursive: true, force: true });
-  await fsp.mkdir(tmp, { recursive: true });
-  if (c.adapter) await saveAdapter(tmp, c.adapter);
-  await writeSafetensorsFile(path.join(tmp, TRAINABLE_NAME), await writableOf(c.trainable, 'F32'), { format: 'fish-trainable' });
-  await writeSafetensorsFile(path.join(tmp, OPTIMIZER_NAME), await writableOf(c.optimizer, 'F32'), {
-    format: 'fish-optimizer',
-    kind: c.state.optimizer.kind,
-    updates: String(c.state.optimizer.updates),
-  });
-  if (c.masks && c.masks.size) await writeMaskFile(path.join(tmp, MASK_SIDECAR_NAME), c.masks);
-  await writeJsonFileAtomic(path.join(tmp, TRAINER_STATE_NAME), c.state);
-  await fsyncDir(tmp);
+  try {
+    await fsp.rm(tmp, { recursive: true, force: true });
+    await fsp.mkdir(tmp, { recursive: true });
+    if (c.adapter) await saveAdapter(tmp, c.adapter);
+    await writeSafetensorsFile(path.join(tmp, TRAINABLE_NAME), await writableOf(c.trainable, 'F32'), { format: 'fish-trainable' });
+    await writeSafetensorsFile(path.join(tmp, OPTIMIZER_NAME), await writableOf(c.optimizer, 'F32'), {
+      format: 'fish-optimizer',
+      kind: c.state.optimizer.kind,
+      updates: String(c.state.optimizer.updates),
+    });
+    if (c.masks && c.masks.size) await writeMaskFile(path.join(tmp, MASK_SIDECAR_NAME), c.masks);
+    await writeJsonFileAtomic(path.join(tmp, TRAINER_STATE_NAME), c.state);
+    await fsyncDir(tmp);
+  } catch (e) {
+    // A full disk (or any refused write) leaves the previous checkpoint untouched: say so, and drop the partial one.
+    await fsp.rm(tmp, { recursive: true, force: true }).catch(() => undefined);
+    const refused = asDiskWriteError(e, tmp);
+    if (refused instanceof DiskWriteError) {
+      throw refused.withIntact((await exists(path.join(final, TRAINER_STATE_NAME))) ? `the last checkpoint ${final} is intact (resume from it once there is space)` : 'no earlier checkpoint exists');
+    }
+    throw e;
+  }
   const old = `${final}.old`;
   await fsp.rm(old, { recursive: true, force: true });
   if (await exists(final)) await fsp.rename(final, old);
