@@ -13,7 +13,7 @@
  */
 import * as fs from 'node:fs';
 import type { Command } from 'commander';
-import { FishTuningError, IGNORE_INDEX, collate, disposeBatch, type Example, type PeftAdapter, type PeftTargetModel, type TextTokenizer } from '@fish-tuning/core';
+import { FishTuningError, IGNORE_INDEX, ownEntry, collate, disposeBatch, type Example, type PeftAdapter, type PeftTargetModel, type TextTokenizer } from '@fish-tuning/core';
 import { LlamaForCausalLM, generateIds } from '@fish-tuning/models';
 import { createStopChecker, evaluateGsm8k, type Gsm8kSplit } from '@fish-tuning/datasets-gsm8k';
 import { loadGsm8k } from '@fish-tuning/datasets-gsm8k/node';
@@ -23,6 +23,7 @@ import { loadModelWithTokenizer, loadTargetModel } from '../model-loading.js';
 import { loadAdapterDir } from '../adapter-loading.js';
 import { resolveDataDir } from '../data-dir.js';
 import type { CliIO } from '../io.js';
+import { validateRows } from '../data-validation.js';
 
 export interface EvalOptions {
   model: string;
@@ -75,7 +76,9 @@ export const TASKS: Record<string, EvalTask> = {
     needsTokenizer: false,
     run: ({ model, options }) => {
       if (!options.data) throw new FishTuningError('task loss needs --data FILE.jsonl (rows with input_ids)', { option: '--data' });
-      return evalLoss(model, readTokenRows(options.data, options.limit), positiveInt(options.batchSize, '--batch-size'));
+      const rows = readTokenRows(options.data, options.limit);
+      validateRows(rows.map(tokenRowExample), model, options.data);
+      return evalLoss(model, rows, positiveInt(options.batchSize, '--batch-size'));
     },
   },
   gsm8k: { needsTokenizer: true, run: evalGsm8k },
@@ -214,7 +217,7 @@ export function registerEval(program: Command, io: CliIO): void {
     .option('--json', 'print one JSON object')
     .action(async (options: EvalOptions, cmd: Command) => {
       await selectBackend(cmd.optsWithGlobals().backend);
-      const task = TASKS[options.task];
+      const task = ownEntry(TASKS, options.task);
       if (!task) throw new FishTuningError(`unknown task '${options.task}'; known: ${Object.keys(TASKS).join(', ')}`, { option: '--task' });
       const { model, tokenizer } = task.needsTokenizer ? await loadModelWithTokenizer(options.model, { seed: 0 }) : await loadTargetModel(options.model, { seed: 0 });
       let adapter: PeftAdapter | null = null;
