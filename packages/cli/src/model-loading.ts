@@ -16,6 +16,11 @@ export interface LoadedTarget {
 
 export async function loadTargetModel(source: string, options: { seed: number; numLabels?: number; tokenizer?: boolean }): Promise<LoadedTarget> {
   const { model, tokenizer, initialised } = await loadPretrained(source, { tokenizer: options.tokenizer ?? false, seed: options.seed, ...(options.numLabels ? { numLabels: options.numLabels } : {}) });
+  // A flag that does not apply to the model is an error, not silently ignored.
+  if (options.numLabels !== undefined && model.task === 'causal-lm') {
+    model.dispose();
+    throw new FishTuningError(`applies only to an encoder classifier; '${source}' is a decoder (causal LM), which has no classification head`, { option: '--num-labels' });
+  }
   return { model, tokenizer, initialised };
 }
 

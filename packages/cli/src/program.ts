@@ -17,11 +17,12 @@ import { registerReproduce } from './commands/reproduce/command.js';
 import { registerDemo } from './commands/demo.js';
 import { registerInfo } from './commands/info.js';
 import { registerSetupNative } from './commands/setup-native.js';
+import { registerMerge } from './commands/merge.js';
 
 export type CommandRegistrar = (program: Command, io: CliIO) => void;
 
 /** Sub-commands in the order `--help` lists them. */
-const COMMANDS: CommandRegistrar[] = [registerDemo, registerGenerate, registerEval, registerFisher, registerMask, registerTrain, registerParams, registerInfo, registerReproduce, registerSetupNative];
+const COMMANDS: CommandRegistrar[] = [registerDemo, registerGenerate, registerEval, registerFisher, registerMask, registerTrain, registerMerge, registerParams, registerInfo, registerReproduce, registerSetupNative];
 
 export function buildProgram(io: CliIO = processIO): Command {
   const program = new Command('fish-tune')

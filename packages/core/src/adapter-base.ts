@@ -7,6 +7,7 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import { assignStateDict, savedHeadParameters } from './assign-state.js';
+import { FishTuningError } from './errors.js';
 import type { PeftAdapter, PeftConfigBase } from './peft.js';
 import type { PeftTargetModel } from './model.js';
 import type { TrainableParameter } from './parameters.js';
@@ -49,9 +50,20 @@ export abstract class AdapterBase<C extends PeftConfigBase> implements PeftAdapt
     return out;
   }
 
-  /** Every own tensor must be in the file with its shape; the head is assigned when saved and kept otherwise. */
+  /**
+   * Every own tensor must be in the file with its shape. When the config names the head
+   * (`modules_to_save`), the file must hold it too: loading without it would leave a randomly
+   * initialised head and report its numbers as the adapter's.
+   */
   loadStateDict(tensors: Map<string, DecodedTensor>, file?: string): void {
     const head = new Map(this.headParameters().map((p) => [this.headTensorName(p.name), p.variable]));
+    const missing = [...head.keys()].find((name) => !tensors.has(name));
+    if (missing !== undefined) {
+      throw new FishTuningError(
+        `the config lists the task head under modules_to_save (${JSON.stringify((this.config as { modules_to_save?: unknown }).modules_to_save)}) but the file lacks it; loading would leave a randomly initialised head`,
+        { ...(file !== undefined ? { file } : {}), tensor: missing },
+      );
+    }
     assignStateDict(this.loadableVariables(file), tensors, file, head);
   }
 

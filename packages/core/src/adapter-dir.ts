@@ -14,11 +14,20 @@ import { adapterConfigText, adapterFromFiles, adapterWeightsBytes, type AdapterF
 import type { PeftAdapter, PeftConfigBase } from './peft.js';
 import type { PeftTargetModel } from './model.js';
 
+export interface SaveAdapterOptions {
+  dtype?: 'F32' | 'F16';
+  /**
+   * Written as `base_model_name_or_path` (a hub id or the model directory), so that Python's
+   * `AutoPeftModel*.from_pretrained(dir)` finds the base model; default: the config's own value.
+   */
+  baseModelNameOrPath?: string;
+}
+
 /** Writes `adapter` to `dir` in PEFT's format (the FISH mask and Fisher go in sidecar files written by their own packages). */
-export async function saveAdapter(dir: string, adapter: PeftAdapter, options: { dtype?: 'F32' | 'F16' } = {}): Promise<void> {
+export async function saveAdapter(dir: string, adapter: PeftAdapter, options: SaveAdapterOptions = {}): Promise<void> {
   await fsp.mkdir(dir, { recursive: true });
   await writeFileAtomic(path.join(dir, ADAPTER_WEIGHTS_NAME), await adapterWeightsBytes(adapter, options));
-  await writeFileAtomic(path.join(dir, ADAPTER_CONFIG_NAME), adapterConfigText(adapter));
+  await writeFileAtomic(path.join(dir, ADAPTER_CONFIG_NAME), adapterConfigText(adapter, options));
 }
 
 /** Reads both files of an adapter directory (errors name the file). */

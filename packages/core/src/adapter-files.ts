@@ -13,6 +13,7 @@ import { toWritable } from './tensors.js';
 import { configToJson, type PeftAdapter, type PeftConfigBase } from './peft.js';
 import type { PeftTargetModel } from './model.js';
 import { tunerForConfig } from './registry.js';
+import { refuseUnsupportedConfigKeys } from './peft-config-keys.js';
 
 /** A saved adapter, read: the parsed config and the decoded tensors, with the names to put in errors. */
 export interface AdapterFiles {
@@ -25,14 +26,17 @@ export interface AdapterFiles {
 
 /** Injects the adapter `files` describe into `model` (in place) and assigns its tensors; the registered method for its peft_type does the work. */
 export function adapterFromFiles(model: PeftTargetModel, files: AdapterFiles): PeftAdapter {
+  refuseUnsupportedConfigKeys(files.config, files.configFile);
   const tuner = tunerForConfig(files.config, files.configFile);
   const config = tuner.fromJson(files.config, model, files.configFile);
   return tuner.load(model, config, files.tensors, files.weightsFile);
 }
 
-/** The adapter's JSON config text, as written to adapter_config.json. */
-export function adapterConfigText(adapter: PeftAdapter): string {
-  return JSON.stringify(configToJson(adapter.config), null, 2) + '\n';
+/** The adapter's JSON config text, as written to adapter_config.json (`baseModelNameOrPath` overrides the config's). */
+export function adapterConfigText(adapter: PeftAdapter, options: { baseModelNameOrPath?: string } = {}): string {
+  const json = configToJson(adapter.config);
+  if (options.baseModelNameOrPath !== undefined) json.base_model_name_or_path = options.baseModelNameOrPath;
+  return JSON.stringify(json, null, 2) + '\n';
 }
 
 /** adapter_model.safetensors' bytes (tensors read back asynchronously, so this works on every backend). */

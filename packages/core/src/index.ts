@@ -51,6 +51,8 @@ export {
 } from './state-dict.js';
 export {
   parseHeader,
+  headerLength,
+  MAX_HEADER_BYTES,
   decodeTensor,
   readSafetensorsBytes,
   writeSafetensorsBytes,
@@ -64,6 +66,10 @@ export { toTensor, toWritable, ownedVariable } from './tensors.js';
 export { assignStateDict, assignParameters, parametersStateDict, savedHeadParameters } from './assign-state.js';
 export { Rng, type RngState } from './rng.js';
 export { installBackendFixes, type BackendFixOptions } from './backend-fixes.js';
+export { ownEntry } from './lookup.js';
+export { refuseUnsupportedConfigKeys } from './peft-config-keys.js';
+export { validateExamples, type ValidatableExample, type ValidationContext } from './data/validate.js';
+export { backendMemoryCap, backendMemoryBudget, isBackendOutOfMemory, explainOutOfMemory } from './backend-memory.js';
 export type { TextTokenizer } from './tokenizer.js';
 export {
   IGNORE_INDEX,

@@ -1,11 +1,12 @@
 /**
  * Which modules a PEFT method targets, with Hugging Face PEFT's rules: a string `target_modules` is a
- * regex that must match the whole module path; a list matches a path equal to an entry or ending in
+ * (Python) regex that must match the whole module path (see python-regex.ts); a list matches a path equal to an entry or ending in
  * `.entry`; `exclude_modules` works the same way and wins; `layers_to_transform` keeps only modules
  * inside the listed transformer layers. fish-tuning adds `top:n` (the n layers nearest the output).
  * @module
  */
 import { FishTuningError } from './errors.js';
+import { pythonFullMatch } from './python-regex.js';
 
 export type ModuleSelector = string | readonly string[];
 
@@ -24,14 +25,14 @@ export function layerIndexOf(path: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
-function selects(selector: ModuleSelector, path: string): boolean {
-  if (typeof selector === 'string') return new RegExp(`^(?:${selector})$`).test(path);
+function selects(selector: ModuleSelector, path: string, option: string): boolean {
+  if (typeof selector === 'string') return pythonFullMatch(selector, option).test(path);
   return selector.some((t) => path === t || path.endsWith(`.${t}`));
 }
 
 export function matchesTarget(spec: TargetSpec, path: string): boolean {
-  if (!path || !selects(spec.target_modules, path)) return false;
-  if (spec.exclude_modules && selects(spec.exclude_modules, path)) return false;
+  if (!path || !selects(spec.target_modules, path, 'target_modules')) return false;
+  if (spec.exclude_modules && selects(spec.exclude_modules, path, 'exclude_modules')) return false;
   if (spec.layers_to_transform !== undefined && spec.layers_to_transform !== null) {
     const wanted = typeof spec.layers_to_transform === 'number' ? [spec.layers_to_transform] : spec.layers_to_transform;
     const layer = layerIndexOf(path);

@@ -3,10 +3,43 @@
  * streaming safetensors reads, atomic writes, JSON files with errors that name the file.
  * @module @fish-tuning/core/node
  */
-import { promises as fsp } from 'node:fs';
-import * as path from 'node:path';
+import * as fs from 'node:fs';
+import { promises as fsp, type Stats } from 'node:fs';
+import { constants as bufferConstants } from 'node:buffer';
 import { FishTuningError } from './errors.js';
-import { decodeTensor, parseHeader, writeSafetensorsBytes, type DecodedTensor, type SafetensorsHeader, type TensorToWrite } from './safetensors.js';
+import { asDiskWriteError, writeFileAtomic } from './atomic-write.js';
+import {
+  decodedByteLength,
+  decodeTensor,
+  headerLength,
+  parseHeader,
+  writeSafetensorsBytes,
+  type DecodedTensor,
+  type SafetensorsDType,
+  type SafetensorsHeader,
+  type TensorEntry,
+  type TensorToWrite,
+} from './safetensors.js';
+
+export { writeFileAtomic };
+
+/** A refused write (disk full, quota, I/O error…) as a DiskWriteError naming `file`; other errors unchanged. */
+export const writeError = asDiskWriteError;
+
+/** The largest single read Node can do into one Buffer. */
+const MAX_READ_BYTES = bufferConstants.MAX_LENGTH;
+
+/** Refuses, from the header alone, a tensor too large to read or decode in one piece. */
+function checkReadable(file: string, name: string, entry: TensorEntry): void {
+  const [b, e] = entry.dataOffsets;
+  const bytes = Math.max(e - b, decodedByteLength(entry));
+  if (bytes > MAX_READ_BYTES) {
+    throw new FishTuningError(`${entry.dtype}${JSON.stringify(entry.shape)} needs ${bytes} bytes, more than one read can hold (${MAX_READ_BYTES})`, { file, tensor: name });
+  }
+}
+
+const openError = (e: unknown, file: string, tensor?: string) =>
+  new FishTuningError(`cannot open (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file, tensor });
 
 /** An open safetensors file: the header is read once, tensors are read on demand (never the whole file). */
 export class SafetensorsFile {
@@ -21,18 +54,10 @@ export class SafetensorsFile {
     try {
       handle = await fsp.open(file, 'r');
     } catch (e) {
-      throw new FishTuningError(`cannot open (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file });
+      throw openError(e, file);
     }
     try {
-      const { size } = await handle.stat();
-      const first = Buffer.alloc(Math.min(8, size));
-      await handle.read(first, 0, first.length, 0);
-      if (size < 8) throw new FishTuningError(`truncated safetensors: ${size} bytes, need at least 8`, { file });
-      const headerLength = Number(first.readBigUInt64LE(0));
-      if (8 + headerLength > size) throw new FishTuningError(`header length ${headerLength} runs past the end of the file (${size} bytes)`, { file });
-      const prefix = Buffer.alloc(8 + headerLength);
-      await handle.read(prefix, 0, prefix.length, 0);
-      return new SafetensorsFile(file, parseHeader(new Uint8Array(prefix.buffer, prefix.byteOffset, prefix.length), size, file), handle);
+      return new SafetensorsFile(file, await readHeader(handle, file), handle);
     } catch (e) {
       await handle.close();
       throw e;
@@ -51,13 +76,14 @@ export class SafetensorsFile {
     return this.header.metadata;
   }
 
-  /** Reads and decodes one tensor; `expectedShape` (if given) is checked and named in the error. */
+  /** Reads and decodes one tensor; `expectedShape` (if given) is checked, before reading, and named in the error. */
   async read(name: string, expectedShape?: readonly number[]): Promise<DecodedTensor> {
     const entry = this.header.tensors.get(name);
     if (!entry) throw new FishTuningError('missing tensor', { file: this.file, tensor: name });
     if (expectedShape && (entry.shape.length !== expectedShape.length || entry.shape.some((d, i) => d !== expectedShape[i]))) {
       throw new FishTuningError(`shape ${JSON.stringify(entry.shape)} does not match the expected ${JSON.stringify(expectedShape)}`, { file: this.file, tensor: name });
     }
+    checkReadable(this.file, name, entry);
     const [b, e] = entry.dataOffsets;
     const buf = Buffer.alloc(e - b);
     const { bytesRead } = await this.handle.read(buf, 0, e - b, this.header.dataStart + b);
@@ -70,56 +96,94 @@ export class SafetensorsFile {
   }
 }
 
-/** Reads every tensor of a safetensors file. */
-export async function readSafetensorsFile(file: string): Promise<{ tensors: Map<string, DecodedTensor>; metadata: Record<string, string> }> {
-  const f = await SafetensorsFile.open(file);
-  try {
-    const tensors = new Map<string, DecodedTensor>();
-    for (const name of f.names()) tensors.set(name, await f.read(name));
-    return { tensors, metadata: f.metadata };
-  } finally {
-    await f.close();
+/** Reads the 8-byte length, checks it before allocating, then reads and validates the header. */
+async function readHeader(handle: fsp.FileHandle, file: string): Promise<SafetensorsHeader> {
+  const { size } = await handle.stat();
+  const first = Buffer.alloc(Math.min(8, size));
+  await handle.read(first, 0, first.length, 0);
+  const n = headerLength(new Uint8Array(first.buffer, first.byteOffset, first.length), size, file);
+  const prefix = Buffer.alloc(8 + n);
+  const { bytesRead } = await handle.read(prefix, 0, prefix.length, 0);
+  if (bytesRead !== prefix.length) throw new FishTuningError(`read ${bytesRead} of the ${prefix.length} header bytes (file changed while being read?)`, { file });
+  return parseHeader(new Uint8Array(prefix.buffer, prefix.byteOffset, prefix.length), size, file);
+}
+
+/**
+ * A tensor whose dtype and shape come from the header and whose bytes are read on first use of
+ * `data`, so that a loader can refuse an unexpected name or shape without reading (or allocating for)
+ * the tensor. The read checks that the file is still the one whose header was parsed.
+ */
+class LazyTensor implements DecodedTensor {
+  private decoded: DecodedTensor['data'] | null = null;
+  constructor(
+    private readonly file: string,
+    private readonly name: string,
+    private readonly entry: TensorEntry,
+    private readonly dataStart: number,
+    private readonly identity: Stats,
+  ) {}
+
+  get dtype(): SafetensorsDType {
+    return this.entry.dtype;
+  }
+
+  get shape(): number[] {
+    return this.entry.shape;
+  }
+
+  get data(): DecodedTensor['data'] {
+    if (!this.decoded) this.decoded = this.read();
+    return this.decoded;
+  }
+
+  set data(value: DecodedTensor['data']) {
+    this.decoded = value;
+  }
+
+  private read(): DecodedTensor['data'] {
+    const { file, name, entry } = this;
+    checkReadable(file, name, entry);
+    const [b, e] = entry.dataOffsets;
+    let fd: number;
+    try {
+      fd = fs.openSync(file, 'r');
+    } catch (err) {
+      throw openError(err, file, name);
+    }
+    try {
+      const now = fs.fstatSync(fd);
+      if (now.ino !== this.identity.ino || now.dev !== this.identity.dev || now.size !== this.identity.size || now.mtimeMs !== this.identity.mtimeMs) {
+        throw new FishTuningError('file changed between reading its header and reading this tensor', { file, tensor: name });
+      }
+      const buf = Buffer.alloc(e - b);
+      const bytesRead = buf.length ? fs.readSync(fd, buf, 0, buf.length, this.dataStart + b) : 0;
+      if (bytesRead !== e - b) throw new FishTuningError(`read ${bytesRead} of ${e - b} bytes (file truncated?)`, { file, tensor: name });
+      return decodeTensor(entry, new Uint8Array(buf.buffer, buf.byteOffset, buf.length), name, file).data;
+    } finally {
+      fs.closeSync(fd);
+    }
   }
 }
 
 /**
- * Writes `bytes` to `file` atomically: a temporary sibling is written and fsynced, then renamed over
- * the target, so a crash leaves either the old file or the new one, never a torn one.
+ * Reads a safetensors file's header and returns every tensor, each read from disk the first time its
+ * `data` is used: names, dtypes and shapes can be checked before any tensor byte is read.
  */
-/** Errors that mean the disk (not the program) refused a write. */
-const DISK_FULL_CODES = new Set(['ENOSPC', 'EDQUOT', 'EFBIG', 'EROFS', 'EIO']);
-
-/** A disk error (ENOSPC, …) as a FishTuningError naming `file` (message `cannot write (CODE)…`); other errors unchanged. */
-export function writeError(e: unknown, file: string): unknown {
-  const code = (e as NodeJS.ErrnoException | null)?.code;
-  if (typeof code !== 'string' || !DISK_FULL_CODES.has(code)) return e;
-  return new FishTuningError(`cannot write (${code}${code === 'ENOSPC' ? ': no space left on the device' : ''})`, { file });
-}
-
-export async function writeFileAtomic(file: string, bytes: Uint8Array | string): Promise<void> {
-  await fsp.mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+export async function readSafetensorsFile(file: string): Promise<{ tensors: Map<string, DecodedTensor>; metadata: Record<string, string> }> {
+  let handle: fsp.FileHandle;
   try {
-    const handle = await fsp.open(tmp, 'w');
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await fsp.rename(tmp, file);
+    handle = await fsp.open(file, 'r');
   } catch (e) {
-    // Leave the old file as it was and free what the partial write took.
-    await fsp.rm(tmp, { force: true }).catch(() => undefined);
-    throw writeError(e, file);
+    throw openError(e, file);
   }
-  // fsync the directory so the rename itself survives a power cut (best effort: not all platforms allow it).
   try {
-    const dir = await fsp.open(path.dirname(file), 'r');
-    await dir.sync().catch(() => undefined);
-    await dir.close();
-  } catch {
-    /* directories cannot be opened on some platforms */
+    const header = await readHeader(handle, file);
+    const identity = await handle.stat();
+    const tensors = new Map<string, DecodedTensor>();
+    for (const [name, entry] of header.tensors) tensors.set(name, new LazyTensor(file, name, entry, header.dataStart, identity));
+    return { tensors, metadata: header.metadata };
+  } finally {
+    await handle.close();
   }
 }
 

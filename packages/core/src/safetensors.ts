@@ -6,8 +6,12 @@
  * @module
  */
 import { FishTuningError } from './errors.js';
+import { parseStrictJson, StrictJsonError, type StrictJson } from './strict-json.js';
 
-export type SafetensorsDType = 'F32' | 'F16' | 'BF16' | 'I32' | 'I64' | 'U8' | 'BOOL' | 'F64' | 'I8' | 'I16';
+/** Every dtype the reference library (safetensors 0.8) knows; decoding supports the common subset. */
+export type SafetensorsDType =
+  | 'BOOL' | 'F4' | 'F6_E2M3' | 'F6_E3M2' | 'U8' | 'I8' | 'F8_E5M2' | 'F8_E4M3' | 'F8_E8M0' | 'F8_E4M3FNUZ' | 'F8_E5M2FNUZ'
+  | 'I16' | 'U16' | 'F16' | 'BF16' | 'I32' | 'U32' | 'F32' | 'C64' | 'F64' | 'I64' | 'U64';
 
 export interface TensorEntry {
   dtype: SafetensorsDType;
@@ -30,52 +34,120 @@ export interface DecodedTensor {
   data: Float32Array | Int32Array | Uint8Array;
 }
 
-const BYTES: Record<SafetensorsDType, number> = { F32: 4, F16: 2, BF16: 2, I32: 4, I64: 8, U8: 1, BOOL: 1, F64: 8, I8: 1, I16: 2 };
+const BITS = new Map<string, number>([
+  ['BOOL', 8], ['F4', 4], ['F6_E2M3', 6], ['F6_E3M2', 6], ['U8', 8], ['I8', 8], ['F8_E5M2', 8], ['F8_E4M3', 8], ['F8_E8M0', 8],
+  ['F8_E4M3FNUZ', 8], ['F8_E5M2FNUZ', 8], ['I16', 16], ['U16', 16], ['F16', 16], ['BF16', 16], ['I32', 32], ['U32', 32],
+  ['F32', 32], ['C64', 64], ['F64', 64], ['I64', 64], ['U64', 64],
+]);
+const DECODABLE = new Set<SafetensorsDType>(['F32', 'F16', 'BF16', 'F64', 'I32', 'I16', 'I8', 'I64', 'U8', 'BOOL']);
 
-/** Parses the header from the file's first bytes (`prefix` must hold at least 8 + header length bytes). */
+/** The reference library's cap on the JSON header (safetensors' MAX_HEADER_SIZE). */
+export const MAX_HEADER_BYTES = 100_000_000;
+
+/**
+ * Reads the header length from the first 8 bytes and checks it against the file size and the
+ * reference cap, so that a reader never allocates for a bogus length.
+ */
+export function headerLength(first8: Uint8Array, fileSize: number, file = '<bytes>'): number {
+  if (fileSize < 8 || first8.length < 8) throw new FishTuningError(`truncated safetensors: ${fileSize} bytes, need at least 8`, { file });
+  const n = new DataView(first8.buffer, first8.byteOffset, 8).getBigUint64(0, true);
+  if (n > BigInt(MAX_HEADER_BYTES)) throw new FishTuningError(`header length ${n} exceeds the format's limit of ${MAX_HEADER_BYTES} bytes (not a safetensors file?)`, { file });
+  if (8n + n > BigInt(fileSize)) throw new FishTuningError(`header length ${n} runs past the end of the file (${fileSize} bytes)`, { file });
+  return Number(n);
+}
+
+const isRecord = (v: unknown): v is Record<string, StrictJson> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isUsize = (v: unknown): v is bigint => typeof v === 'bigint' && v >= 0n && v < 2n ** 64n;
+
+/**
+ * Parses and validates the header as strictly as the reference library: UTF-8 JSON object, at most
+ * 100 MB; `__metadata__` maps strings to strings; each tensor has a known dtype, a shape and two
+ * offsets written as non-negative integers; sorted by offset the tensors tile the data section
+ * exactly (starting at 0, no gap, no overlap, nothing after the last one); each byte range equals
+ * dtype × shape. Repeated names are refused (the reference keeps only one of them).
+ * `prefix` must hold at least 8 + header length bytes.
+ */
 export function parseHeader(prefix: Uint8Array, fileSize: number, file = '<bytes>'): SafetensorsHeader {
-  if (fileSize < 8 || prefix.length < 8) throw new FishTuningError(`truncated safetensors: ${fileSize} bytes, need at least 8`, { file });
-  const view = new DataView(prefix.buffer, prefix.byteOffset, prefix.byteLength);
-  const headerLength = Number(view.getBigUint64(0, true));
-  if (8 + headerLength > fileSize) {
-    throw new FishTuningError(`header length ${headerLength} runs past the end of the file (${fileSize} bytes)`, { file });
-  }
-  if (prefix.length < 8 + headerLength) throw new FishTuningError(`header not fully read`, { file });
-  let json: Record<string, any>;
+  const n = headerLength(prefix, fileSize, file);
+  if (prefix.length < 8 + n) throw new FishTuningError(`header not fully read`, { file });
+  let text: string;
   try {
-    json = JSON.parse(new TextDecoder().decode(prefix.subarray(8, 8 + headerLength)));
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(prefix.subarray(8, 8 + n));
+  } catch {
+    throw new FishTuningError('header is not valid UTF-8 (not a safetensors file?)', { file });
+  }
+  let json: StrictJson;
+  try {
+    json = parseStrictJson(text, (path) => path.length === 1 && path[0] === '__metadata__');
   } catch (e) {
-    throw new FishTuningError(`header is not valid JSON (${(e as Error).message})`, { file });
+    const why = e instanceof StrictJsonError ? e.message : 'nested too deeply';
+    throw new FishTuningError(`header is not valid JSON (${why})`, { file });
   }
-  const dataStart = 8 + headerLength;
-  const dataSize = fileSize - dataStart;
+  if (!isRecord(json)) throw new FishTuningError('header is not a JSON object', { file });
+
+  const metadata: Record<string, string> = {};
+  const raw = json['__metadata__'];
+  if (raw !== undefined && raw !== null) {
+    if (!isRecord(raw)) throw new FishTuningError(`'__metadata__' must map strings to strings, got ${describe(raw)}`, { file });
+    for (const [k, v] of Object.entries(raw)) {
+      if (typeof v !== 'string') throw new FishTuningError(`'__metadata__' value '${k}' must be a string, got ${describe(v)}`, { file });
+      Object.defineProperty(metadata, k, { value: v, enumerable: true, writable: true, configurable: true });
+    }
+  }
+
+  const listed: Array<[string, TensorEntry, bigint, bigint]> = [];
+  for (const [name, info] of Object.entries(json)) {
+    if (name === '__metadata__') continue;
+    const subject = { file, tensor: name };
+    if (!isRecord(info)) throw new FishTuningError(`entry must be an object with dtype, shape and data_offsets, got ${describe(info)}`, subject);
+    const dtype = info['dtype'];
+    if (typeof dtype !== 'string' || !BITS.has(dtype)) throw new FishTuningError(`unknown dtype ${JSON.stringify(describe(dtype))}; known: ${[...BITS.keys()].join(', ')}`, subject);
+    const shape = info['shape'];
+    if (!Array.isArray(shape) || !shape.every(isUsize)) throw new FishTuningError(`shape must be a list of non-negative integers, got ${describe(shape)}`, subject);
+    const offsets = info['data_offsets'];
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isUsize)) {
+      throw new FishTuningError(`data_offsets must be two non-negative integers, got ${describe(offsets)}`, subject);
+    }
+    const count = (shape as bigint[]).reduce((a, b) => a * b, 1n);
+    const bits = count * BigInt(BITS.get(dtype)!);
+    if (bits % 8n !== 0n) throw new FishTuningError(`${dtype}${describe(shape)} does not fill whole bytes`, subject);
+    const [begin, end] = offsets as bigint[];
+    if (end < begin) throw new FishTuningError(`data_offsets [${begin}, ${end}] end before they begin`, subject);
+    if (end - begin !== bits / 8n) throw new FishTuningError(`data_offsets span ${end - begin} bytes but ${dtype}${describe(shape)} needs ${bits / 8n}`, subject);
+    listed.push([name, { dtype: dtype as SafetensorsDType, shape: (shape as bigint[]).map(Number), dataOffsets: [0, 0] }, begin, end]);
+  }
+
+  // Sorted by offset, the tensors must tile the data section from 0 to its end (the reference's validate()).
+  listed.sort((a, b) => (a[2] !== b[2] ? (a[2] < b[2] ? -1 : 1) : a[3] < b[3] ? -1 : a[3] > b[3] ? 1 : 0));
+  const dataStart = 8 + n;
+  const dataSize = BigInt(fileSize - dataStart);
+  let next = 0n;
   const tensors = new Map<string, TensorEntry>();
-  let metadata: Record<string, string> = {};
-  for (const [name, raw] of Object.entries(json)) {
-    if (name === '__metadata__') {
-      metadata = raw ?? {};
-      continue;
+  for (const [name, entry, begin, end] of listed) {
+    if (begin !== next) {
+      const why = begin < next ? `overlaps the tensor before it (which ends at ${next})` : `leaves a gap after byte ${next}`;
+      throw new FishTuningError(`data_offsets [${begin}, ${end}] ${why}`, { file, tensor: name });
     }
-    const dtype = raw?.dtype as SafetensorsDType;
-    if (!(dtype in BYTES)) throw new FishTuningError(`unknown dtype '${raw?.dtype}'`, { file, tensor: name });
-    const shape: number[] = raw.shape;
-    if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
-      throw new FishTuningError(`bad shape ${JSON.stringify(raw.shape)}`, { file, tensor: name });
-    }
-    const [begin, end] = raw.data_offsets ?? [];
-    const expected = shape.reduce((a, b) => a * b, 1) * BYTES[dtype];
-    if (!Number.isInteger(begin) || !Number.isInteger(end) || begin < 0 || end < begin) {
-      throw new FishTuningError(`bad data_offsets ${JSON.stringify(raw.data_offsets)}`, { file, tensor: name });
-    }
-    if (end - begin !== expected) {
-      throw new FishTuningError(`data_offsets span ${end - begin} bytes but ${dtype}${JSON.stringify(shape)} needs ${expected}`, { file, tensor: name });
-    }
-    if (end > dataSize) {
-      throw new FishTuningError(`data ends at byte ${end} of a ${dataSize}-byte data section (file truncated?)`, { file, tensor: name });
-    }
-    tensors.set(name, { dtype, shape, dataOffsets: [begin, end] });
+    if (end > dataSize) throw new FishTuningError(`data ends at byte ${end} of a ${dataSize}-byte data section (file truncated?)`, { file, tensor: name });
+    next = end;
+    entry.dataOffsets = [Number(begin), Number(end)];
+    tensors.set(name, entry);
   }
-  return { tensors, metadata, dataStart };
+  if (next !== dataSize) throw new FishTuningError(`the tensors cover ${next} of the ${dataSize} data bytes (file has trailing bytes or is not a safetensors file)`, { file });
+  // Keep the header's own order for callers that list names.
+  const ordered = new Map<string, TensorEntry>();
+  for (const name of Object.keys(json)) if (tensors.has(name)) ordered.set(name, tensors.get(name)!);
+  return { tensors: ordered, metadata, dataStart };
+}
+
+function describe(v: unknown): string {
+  return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? Number(x) : x)) ?? String(v);
+}
+
+/** Byte size of a tensor's data once decoded (4 bytes per value for every decodable dtype except U8/BOOL). */
+export function decodedByteLength(entry: TensorEntry): number {
+  const n = entry.shape.reduce((a, b) => a * b, 1);
+  return entry.dtype === 'U8' || entry.dtype === 'BOOL' ? n : n * 4;
 }
 
 function f16ToF32(h: number): number {
@@ -119,6 +191,7 @@ export function decodeTensor(entry: TensorEntry, bytes: Uint8Array, name = '<ten
   const n = entry.shape.reduce((a, b) => a * b, 1);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const { dtype, shape } = entry;
+  if (!DECODABLE.has(dtype)) throw new FishTuningError(`dtype ${dtype} is not supported (supported: ${[...DECODABLE].join(', ')})`, { file, tensor: name });
   switch (dtype) {
     case 'F32': {
       const out = new Float32Array(n);
@@ -160,6 +233,8 @@ export function decodeTensor(entry: TensorEntry, bytes: Uint8Array, name = '<ten
     case 'U8':
     case 'BOOL':
       return { dtype, shape, data: new Uint8Array(bytes.slice(0, n)) };
+    default:
+      throw new FishTuningError(`dtype ${dtype} is not supported`, { file, tensor: name });
   }
 }
 

@@ -3,7 +3,7 @@
  * ClassLabel order, and the maximum sequence length used for each task in the FISH-Tuning paper.
  * @module
  */
-import { FishTuningError } from '@fish-tuning/core';
+import { FishTuningError, ownEntry } from '@fish-tuning/core';
 
 export type GlueTaskName = 'cola' | 'sst2' | 'mrpc' | 'stsb' | 'rte' | 'wnli';
 
@@ -110,7 +110,7 @@ export function glueTask(name: string): GlueTaskSpec {
     .toLowerCase()
     .replace(/^glue[/:]/, '')
     .replace(/[-_\s]/g, '');
-  const found = (GLUE_TASKS as Record<string, GlueTaskSpec | undefined>)[key];
+  const found = ownEntry(GLUE_TASKS as Record<string, GlueTaskSpec>, key);
   if (!found) {
     throw new FishTuningError(`unknown GLUE task '${name}'; expected one of ${GLUE_TASK_NAMES.join(', ')}`, {
       option: 'task',

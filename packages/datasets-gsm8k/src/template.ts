@@ -3,7 +3,7 @@
  * and which strings end a generation.
  * @module
  */
-import { FishTuningError } from '@fish-tuning/core';
+import { FishTuningError, ownEntry } from '@fish-tuning/core';
 
 export interface Gsm8kTemplate {
   /** Prompt text; `{question}` is replaced by the question. */
@@ -52,7 +52,7 @@ export function renderGsm8kPrompt(template: Gsm8kTemplate, question: string): st
 /** A template by name, or the template itself. */
 export function gsm8kTemplate(template: Gsm8kTemplate | string = 'plain'): Gsm8kTemplate {
   if (typeof template !== 'string') return template;
-  const found = (GSM8K_TEMPLATES as Record<string, Gsm8kTemplate | undefined>)[template];
+  const found = ownEntry(GSM8K_TEMPLATES as Record<string, Gsm8kTemplate>, template);
   if (!found) {
     throw new FishTuningError(`unknown GSM8K template '${template}'; expected one of ${Object.keys(GSM8K_TEMPLATES).join(', ')}`, {
       option: 'template',

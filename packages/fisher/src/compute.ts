@@ -7,7 +7,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { FishTuningError, disposeBatch, sliceBatch, type PeftTargetModel, type TrainableParameter } from '@fish-tuning/core';
+import { backendMemoryBudget, disposeBatch, explainOutOfMemory, FishTuningError, isBackendOutOfMemory, sliceBatch, type PeftTargetModel, type TrainableParameter } from '@fish-tuning/core';
 import type { FisherData } from './data.js';
 import { chooseSamples, defaultSampleCount, type SampleOrder } from './sampling.js';
 import { disposeTerms, fisherTerms, type FisherEstimator } from './estimators.js';
@@ -32,8 +32,13 @@ export interface ComputeFisherOptions {
   /** Explicit row indices (overrides samples/order/seed for the choice of rows). */
   indices?: readonly number[];
   method?: FisherMethod;
-  /** Samples per batched backward pass. Default: fits ~256 MiB of per-sample gradients, at most 32. */
+  /**
+   * Samples per batched backward pass. Default: sized from a probe (one backward pass on the longest
+   * chosen row, its peak tensor memory measured) to fit the backend's memory budget, at most 32.
+   */
   chunkSize?: number;
+  /** Bytes a chunk may use; default: core's backendMemoryBudget() (half of what the wasm heap has left). */
+  memoryBudget?: number;
   onProgress?: (p: FisherProgress) => void;
 }
 
@@ -48,6 +53,8 @@ export interface FisherResult {
   readonly indices: readonly number[];
   /** The method actually used (auto resolves to one of the two). */
   readonly method: 'vectorised' | 'loop';
+  /** Samples per backward pass actually used (given, or sized from the measured memory of one sample). */
+  readonly chunkSize: number;
   /** Frees the score tensors; returns how many were freed. */
   dispose(): number;
 }
@@ -55,9 +62,52 @@ export interface FisherResult {
 const PER_CHUNK_BYTES = 256 * 1024 * 1024;
 const MAX_AUTO_CHUNK = 32;
 
-function autoChunkSize(params: readonly TrainableParameter[], n: number): number {
-  const perSample = params.reduce((s, p) => s + p.variable.size, 0) * 4 * 4; // tile, grad, square, sum
+/** Upper bound from the per-sample gradients alone (tile, grad, square, sum of every parameter). */
+function gradientChunkBound(params: readonly TrainableParameter[], n: number): number {
+  const perSample = params.reduce((s, p) => s + p.variable.size, 0) * 4 * 4;
   return Math.max(1, Math.min(n, MAX_AUTO_CHUNK, Math.floor(PER_CHUNK_BYTES / Math.max(perSample, 1))));
+}
+
+/** Padded length of each chosen row (a batch of one per row; cheap next to a backward pass). */
+function rowLengths(data: FisherData, indices: readonly number[]): number[] {
+  return indices.map((i) => {
+    const b = data.batch([i]);
+    const t = b.inputIds.shape[b.inputIds.rank - 1] ?? 1;
+    disposeBatch(b);
+    return t;
+  });
+}
+
+/**
+ * Chunk size from measured memory: one backward pass on the longest chosen row (into a throwaway sum,
+ * so the result does not depend on the probe) gives the peak tensor bytes of one sample at the
+ * longest length; the chunk is the budget over that, capped by {@link gradientChunkBound}. A chunk
+ * pads to its own longest row, so no chunk needs more per sample than the probe did.
+ */
+async function measuredChunkSize(
+  model: PeftTargetModel,
+  params: readonly TrainableParameter[],
+  data: FisherData,
+  indices: readonly number[],
+  estimator: FisherEstimator,
+  method: 'vectorised' | 'loop',
+  budget: number,
+): Promise<number> {
+  const bound = gradientChunkBound(params, indices.length);
+  if (bound === 1 || method === 'loop') return bound;
+  const lengths = rowLengths(data, indices);
+  const longest = indices[lengths.indexOf(Math.max(...lengths))];
+  const scratch = params.map((p) => tf.zeros(p.variable.shape));
+  const before = tf.memory().numBytes;
+  try {
+    const info = await tf.profile(async () => {
+      await accumulateChunk(model, params, data, [longest], estimator, method, scratch, () => undefined);
+    });
+    const peak = info.kernels.length ? info.peakBytes - before : 0;
+    return Math.max(1, Math.min(bound, Math.floor(budget / Math.max(peak, 1))));
+  } finally {
+    tf.dispose(scratch);
+  }
 }
 
 /** Throws naming the tensor and the data row when the [vars, b] table holds a non-finite entry. */
@@ -162,13 +212,33 @@ export async function computeFisher(
     indices = chooseSamples(data.size, options.samples ?? defaultSampleCount(model.task), order, seed);
   }
   const n = indices.length;
-  const chunkSize = options.chunkSize ?? autoChunkSize(params, n);
-  if (!Number.isInteger(chunkSize) || chunkSize < 1) throw new FishTuningError(`chunkSize must be a positive integer, got ${chunkSize}`, { option: 'chunkSize' });
+  if (options.chunkSize !== undefined && (!Number.isInteger(options.chunkSize) || options.chunkSize < 1)) {
+    throw new FishTuningError(`chunkSize must be a positive integer, got ${options.chunkSize}`, { option: 'chunkSize' });
+  }
   const requested = options.method ?? 'auto';
   if (!['vectorised', 'loop', 'auto'].includes(requested)) {
     throw new FishTuningError(`unknown method '${requested}'; accepted: vectorised, loop, auto`, { option: 'method' });
   }
   let method: 'vectorised' | 'loop' = requested === 'loop' ? 'loop' : 'vectorised';
+  let chunkSize = options.chunkSize ?? 1;
+  const outOfMemory = (e: unknown) =>
+    explainOutOfMemory(
+      e,
+      `computing per-sample gradients of ${chunkSize} sample(s) at once`,
+      `pass a smaller chunkSize (CLI: --chunk-size${chunkSize > 1 ? `, e.g. ${Math.max(1, Math.floor(chunkSize / 4))}` : ''}) or use shorter rows`,
+      'chunkSize',
+    );
+  if (options.chunkSize === undefined) {
+    try {
+      chunkSize = await measuredChunkSize(model, params, data, indices, estimator, method, options.memoryBudget ?? backendMemoryBudget());
+    } catch (e) {
+      // A layer that rejects per-sample shapes fails the probe as it would fail the first chunk: let auto fall back.
+      if (requested === 'auto' && !(e instanceof FishTuningError) && !isBackendOutOfMemory(e)) {
+        method = 'loop';
+        chunkSize = gradientChunkBound(params, n);
+      } else throw outOfMemory(e);
+    }
+  }
 
   const acc = params.map((p) => tf.zeros(p.variable.shape));
   let done = 0;
@@ -184,7 +254,7 @@ export async function computeFisher(
       } catch (e) {
         // auto: a layer that rejects per-sample parameter shapes falls back to the loop (first chunk only,
         // so that nothing is counted twice; FishTuningErrors such as NaN gradients are real and rethrown).
-        if (requested !== 'auto' || method === 'loop' || start !== 0 || e instanceof FishTuningError) throw e;
+        if (requested !== 'auto' || method === 'loop' || start !== 0 || e instanceof FishTuningError || isBackendOutOfMemory(e)) throw e;
         method = 'loop';
         for (let j = 0; j < acc.length; j++) {
           acc[j].dispose();
@@ -196,7 +266,7 @@ export async function computeFisher(
     }
   } catch (e) {
     tf.dispose(acc);
-    throw e;
+    throw outOfMemory(e);
   }
   const scores = new Map<string, tf.Tensor>();
   params.forEach((p, j) => {
@@ -211,6 +281,7 @@ export async function computeFisher(
     seed,
     indices,
     method,
+    chunkSize,
     dispose() {
       const count = scores.size;
       tf.dispose([...scores.values()]);

@@ -14,9 +14,14 @@ export function pythonBin(): string {
   return spawnSync('/usr/bin/python3', ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0 ? '/usr/bin/python3' : 'python3';
 }
 
-/** True when `python -c "import <modules>"` succeeds. */
+/** True when `python -c "import <modules>"` succeeds (`python` defaults to pythonBin()). */
 export function pythonHas(...modules: string[]): boolean {
-  const r = spawnSync(pythonBin(), ['-c', `import ${modules.join(', ')}`], { encoding: 'utf8' });
+  return interpreterHas(pythonBin(), ...modules);
+}
+
+/** True when `<python> -c "import <modules>"` succeeds. */
+export function interpreterHas(python: string, ...modules: string[]): boolean {
+  const r = spawnSync(python, ['-c', `import ${modules.join(', ')}`], { encoding: 'utf8' });
   return r.status === 0;
 }
 
@@ -24,9 +29,9 @@ export function pythonHas(...modules: string[]): boolean {
  * Runs `code` with `input` as JSON on stdin (available as the variable `INPUT`) and parses the last
  * stdout line as JSON. Errors carry Python's stderr.
  */
-export function runPython<T = any>(code: string, input: unknown = null, timeoutMs = 600_000): T {
+export function runPython<T = any>(code: string, input: unknown = null, timeoutMs = 600_000, python = pythonBin()): T {
   const prelude = 'import json, sys\nINPUT = json.loads(sys.stdin.read() or "null")\n';
-  const r = spawnSync(pythonBin(), ['-c', prelude + code], { input: JSON.stringify(input), encoding: 'utf8', maxBuffer: 1 << 30, timeout: timeoutMs });
+  const r = spawnSync(python, ['-c', prelude + code], { input: JSON.stringify(input), encoding: 'utf8', maxBuffer: 1 << 30, timeout: timeoutMs });
   if (r.status !== 0) throw new Error(`python reference failed (${r.status}):\n${r.stderr}`);
   const lines = r.stdout.trim().split('\n');
   return JSON.parse(lines[lines.length - 1]) as T;

@@ -30,11 +30,14 @@ import { CACHE_MODES, OPTIMIZERS, type LogRecord, type StepRecord, type TrainOpt
 
 /** Raised when a loss or gradient is NaN/Inf: names the update (1-based) and the tensor; nothing was applied. */
 export class NonFiniteError extends FishTuningError {
-  constructor(readonly step: number, what: string, tensor?: string) {
-    super(`step ${step}: ${what} is not finite; training stopped, the last checkpoint is kept`, tensor ? { tensor } : {});
+  constructor(readonly step: number, what: string, tensor?: string, problem = 'is not finite') {
+    super(`step ${step}: ${what} ${problem}; training stopped, the last checkpoint is kept`, tensor ? { tensor } : {});
     this.name = 'NonFiniteError';
   }
 }
+
+/** Largest parameter magnitude treated as sane: trained weights are O(1); beyond this float32 math saturates. */
+const DIVERGED_MAGNITUDE = 1e8;
 
 function positiveInt(value: number | undefined, fallback: number, option: string): number {
   const v = value ?? fallback;
@@ -235,6 +238,15 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         const norm = Math.sqrt(nsq);
         const lr = lrAt(state.step);
         optimizer.apply(grads, lr, clipScale(norm, options.clipNorm === undefined ? 1 : options.clipNorm));
+        // A finite loss and gradient can still step the parameters to ±Inf/NaN, or to magnitudes where float32
+        // products saturate and the loss stops carrying information (SGD at lr 1e30 "converged" to ln(vocab) with
+        // zero gradients): stop here, before any checkpoint could keep them, so the last one on disk is sane.
+        const stats = tf.tidy(() => tf.stack(params.map((p) => tf.stack([tf.cast(tf.all(tf.isFinite(p.variable)), 'float32'), tf.max(tf.abs(p.variable))]))).dataSync());
+        const badParam = params.findIndex((_, i) => !stats[2 * i] || stats[2 * i + 1] > DIVERGED_MAGNITUDE);
+        if (badParam >= 0) {
+          const problem = stats[2 * badParam] ? `diverged (|value| reached ${stats[2 * badParam + 1].toExponential(2)})` : 'is not finite';
+          throw new NonFiniteError(stepNo, `a parameter after the update (learning rate ${lr} too high?)`, params[badParam].name, problem);
+        }
         state.step = stepNo;
         state.tokens += tokens;
         lastLoss = loss;

@@ -18,7 +18,7 @@
  */
 import * as fs from 'node:fs';
 import type { Command } from 'commander';
-import { FishTuningError, IGNORE_INDEX, collate, disposeBatch, type Example, type PeftAdapter, type PeftTargetModel, type TextTokenizer } from '@fish-tuning/core';
+import { FishTuningError, IGNORE_INDEX, ownEntry, collate, disposeBatch, type Example, type PeftAdapter, type PeftTargetModel, type TextTokenizer } from '@fish-tuning/core';
 import { LlamaForCausalLM, generateIds } from '@fish-tuning/models';
 import { createStopChecker, evaluateGsm8k, type Gsm8kSplit } from '@fish-tuning/datasets-gsm8k';
 import { loadGsm8k } from '@fish-tuning/datasets-gsm8k/node';
@@ -30,6 +30,7 @@ import { evalEncoder, glueSpecOf, glueSplitExamples, readEncoderRows } from './e
 import type { GlueSplit } from '@fish-tuning/datasets-glue';
 import { resolveDataDir } from '../data-dir.js';
 import type { CliIO } from '../io.js';
+import { validateRows } from '../data-validation.js';
 
 export interface EvalOptions {
   model: string;
@@ -82,7 +83,9 @@ export const TASKS: Record<string, EvalTask> = {
     needsTokenizer: false,
     run: ({ model, options }) => {
       if (!options.data) throw new FishTuningError('task loss needs --data FILE.jsonl (rows with input_ids)', { option: '--data' });
-      return evalLoss(model, readTokenRows(options.data, options.limit), positiveInt(options.batchSize, '--batch-size'));
+      const rows = readTokenRows(options.data, options.limit);
+      validateRows(rows.map(tokenRowExample), model, options.data);
+      return evalLoss(model, rows, positiveInt(options.batchSize, '--batch-size'));
     },
   },
   gsm8k: { needsTokenizer: true, run: evalGsm8k },
@@ -222,7 +225,7 @@ export function registerEval(program: Command, io: CliIO): void {
     .action(async (options: EvalOptions, cmd: Command) => {
       await selectBackend(cmd.optsWithGlobals().backend);
       const glue = glueSpecOf(options.task);
-      const task = glue ? null : Object.prototype.hasOwnProperty.call(TASKS, options.task) ? TASKS[options.task] : null;
+      const task = glue ? null : ownEntry(TASKS, options.task) ?? null;
       if (!task && !glue) throw new FishTuningError(`unknown task '${options.task}'; known: ${Object.keys(TASKS).join(', ')}, glue/<name>`, { option: '--task' });
       // A GLUE task sizes the head (classes, or one output for STS-B); a saved adapter's head replaces it.
       const head = glue ? { numLabels: glue.numLabels } : {};

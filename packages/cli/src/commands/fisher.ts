@@ -23,6 +23,7 @@ import { METHODS, methodOptions, type MethodFlags } from '../method-options.js';
 import { loadModelWithTokenizer, loadTargetModel } from '../model-loading.js';
 import { taskExamples } from './train-task.js';
 import type { CliIO } from '../io.js';
+import { validateRows } from '../data-validation.js';
 
 export interface FisherCliOptions extends MethodFlags {
   model: string;
@@ -46,8 +47,13 @@ function intArray(value: unknown, file: string, line: number, key: string): numb
   return value as number[];
 }
 
-/** Reads pre-tokenized JSONL rows for `task` (errors name the file, line and field). */
-export function readFisherRows(file: string, task: PeftTargetModel['task']): Example[] {
+/**
+ * Reads pre-tokenized JSONL rows for `model` (errors name the file, line and field); every value is
+ * checked against the model (vocabulary, labels, masks) before it can reach it.
+ */
+export function readFisherRows(file: string, model: PeftTargetModel): Example[] {
+  const task = model.task;
+  const lines: number[] = [];
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -80,8 +86,10 @@ export function readFisherRows(file: string, task: PeftTargetModel['task']): Exa
       labels = rawLabel;
     }
     rows.push({ inputIds, labels, ...(attentionMask ? { attentionMask } : {}), ...(tokenTypeIds ? { tokenTypeIds } : {}) });
+    lines.push(i + 1);
   });
   if (rows.length === 0) throw new FishTuningError('no rows', { file, option: '--data' });
+  validateRows(rows, model, file, lines);
   return rows;
 }
 
@@ -142,7 +150,7 @@ async function fisherAction(o: FisherCliOptions, command: Command, io: CliIO): P
         const rows: Example[] = o.task
           ? // In file order only the first N rows are needed: tokenizing a whole split is the slow part.
             ((await taskExamples(o.task, model, tokenizer!, { ...(o.dataDir ? { dataDir: o.dataDir } : {}), ...(o.order === 'first' && samples ? { limit: samples } : {}) })).train)
-          : readFisherRows(o.data!, model.task);
+          : readFisherRows(o.data!, model);
         if (samples !== undefined && samples > rows.length) {
           throw new FishTuningError(`asked for ${samples} samples but '${o.data ?? o.task}' has only ${rows.length} rows`, { option: '--fisher-samples' });
         }

@@ -40,7 +40,9 @@ export function registerMask(program: Command, io: CliIO): void {
       const count = o.count === undefined ? undefined : Number(o.count);
       if (ratio !== undefined && !(ratio > 0 && ratio <= 1)) throw new FishTuningError(`must be in (0, 1], got '${o.ratio}'`, { option: '--ratio' });
       if (count !== undefined && (!Number.isInteger(count) || count < 1)) throw new FishTuningError(`must be a positive integer, got '${o.count}'`, { option: '--count' });
-      const { scores, metadata } = await loadScores(o.fisher);
+      const { scores, metadata } = await loadScores(o.fisher, { kind: 'fisher' }).catch((e) => {
+        throw e instanceof FishTuningError && e.option === undefined ? new FishTuningError(e.message.replace(/^file '[^']*': /, ''), { file: o.fisher, option: '--fisher' }) : e;
+      });
       const total = [...scores.values()].reduce((n, s) => n + s.data.length, 0);
       try {
         budgetSize(total, { ratio, count });

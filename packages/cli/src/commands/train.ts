@@ -22,6 +22,7 @@ import { fishTuneInDir } from '@fish-tuning/pipeline/node';
 import { glueMetric } from '@fish-tuning/datasets-glue';
 import { defaultMaxTokens, selectBackend } from '../backend.js';
 import { readFisherRows } from './fisher.js';
+import { validateRows } from '../data-validation.js';
 import { taskExamples } from './train-task.js';
 import { ensureTuners } from '../adapter-loading.js';
 import { hiddenAlias, resolveAliases, FLAG_OF_OPTION } from '../aliases.js';
@@ -200,13 +201,15 @@ export function registerTrain(program: Command, io: CliIO): void {
     let disposeAdapter: (() => void) | null = null;
     try {
       let rows: Example[];
-      let evalRows: Example[] | null = o.evalData ? readFisherRows(o.evalData, model.task) : null;
+      let evalRows: Example[] | null = o.evalData ? readFisherRows(o.evalData, model) : null;
       if (o.task) {
         const fromTask = await taskExamples(o.task, model, loaded.tokenizer!, { ...(o.dataDir ? { dataDir: o.dataDir } : {}), limit, evalLimit });
         rows = fromTask.train;
+        validateRows(rows, model, `${o.task} train split`);
+        if (!evalRows && fromTask.validation) validateRows(fromTask.validation, model, `${o.task} validation split`);
         evalRows ??= fromTask.validation;
       } else {
-        rows = readFisherRows(o.data!, model.task);
+        rows = readFisherRows(o.data!, model);
         if (limit !== undefined) rows = rows.slice(0, limit);
       }
       const glueName = o.task?.startsWith('glue/') ? o.task.slice('glue/'.length) : null;

@@ -2,13 +2,14 @@
  * The llama2.c tokenizer (`tokenizer.bin`, `tok512.bin`): SentencePiece BPE pieces with scores and
  * byte fallback, encoded exactly as llama2.c's run.c `encode` does (dummy-prefix space, one piece per
  * UTF-8 character or `<0xNN>` byte pieces, then repeatedly merge the adjacent pair whose merged piece
- * has the highest score, leftmost first on ties).
+ * has the highest score, leftmost first on ties — done with a priority queue, see merge-queue.ts).
  *
  * File format: int32 max_token_length, then per token float32 score, int32 length, bytes.
  * Pieces are handled as "binary strings" (one char per byte) so that partial UTF-8 pieces work.
  * @module
  */
 import { FishTuningError, type TextTokenizer } from '@fish-tuning/core';
+import { mergeBestPairs } from './merge-queue.js';
 
 const utf8 = new TextEncoder();
 
@@ -105,22 +106,9 @@ export class Llama2cTokenizer implements TextTokenizer {
       if (id !== undefined) ids.push(id);
       else for (const b of bytes) ids.push(this.byteIds[b] >= 0 ? this.byteIds[b] : this.unkId);
     }
-    for (;;) {
-      let bestScore = -Infinity;
-      let bestId = -1;
-      let bestAt = -1;
-      for (let i = 0; i + 1 < ids.length; i++) {
-        const id = this.lookup.get(this.pieces[ids[i]] + this.pieces[ids[i + 1]]);
-        if (id !== undefined && this.scores[id] > bestScore) {
-          bestScore = this.scores[id];
-          bestId = id;
-          bestAt = i;
-        }
-      }
-      if (bestAt < 0) break;
-      ids.splice(bestAt, 2, bestId);
-    }
-    return ids;
+    // The best-scoring adjacent pair merges first, leftmost on ties (run.c's rule), via a priority
+    // queue: a 200k-character line takes well under a second instead of hours.
+    return mergeBestPairs(ids, (a, b) => this.lookup.get(this.pieces[a] + this.pieces[b]), (merged) => this.scores[merged]);
   }
 
   /** Raw bytes of one piece: `<0xNN>` → that byte, others → their bytes. */

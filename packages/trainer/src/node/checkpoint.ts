@@ -17,7 +17,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { FishTuningError, MASK_SIDECAR_NAME, type TensorToWrite } from '@fish-tuning/core';
-import { readJsonFile, readSafetensorsFile, saveAdapter, writeError, writeJsonFileAtomic, writeSafetensorsFile } from '@fish-tuning/core/node';
+import { asDiskWriteError, DiskWriteError, readJsonFile, readSafetensorsFile, saveAdapter, writeJsonFileAtomic, writeSafetensorsFile } from '@fish-tuning/core/node';
 import {
   OPTIMIZER_NAME,
   TRAINABLE_NAME,
@@ -63,8 +63,8 @@ async function exists(p: string): Promise<boolean> {
 export async function writeCheckpoint(parent: string, name: string, c: CheckpointContents): Promise<string> {
   const final = path.join(parent, name);
   const tmp = `${final}.tmp-${process.pid}`;
-  await fsp.rm(tmp, { recursive: true, force: true });
   try {
+    await fsp.rm(tmp, { recursive: true, force: true });
     await fsp.mkdir(tmp, { recursive: true });
     if (c.adapter) await saveAdapter(tmp, c.adapter);
     await writeSafetensorsFile(path.join(tmp, TRAINABLE_NAME), await writableOf(c.trainable, 'F32'), { format: 'fish-trainable' });
@@ -77,9 +77,13 @@ export async function writeCheckpoint(parent: string, name: string, c: Checkpoin
     await writeJsonFileAtomic(path.join(tmp, TRAINER_STATE_NAME), c.state);
     await fsyncDir(tmp);
   } catch (e) {
-    // The previous checkpoint is untouched; free what the partial one took (a full disk is the usual cause).
+    // A full disk (or any refused write) leaves the previous checkpoint untouched: say so, and drop the partial one.
     await fsp.rm(tmp, { recursive: true, force: true }).catch(() => undefined);
-    throw writeError(e, tmp);
+    const refused = asDiskWriteError(e, tmp);
+    if (refused instanceof DiskWriteError) {
+      throw refused.withIntact((await exists(path.join(final, TRAINER_STATE_NAME))) ? `the last checkpoint ${final} is intact (resume from it once there is space)` : 'no earlier checkpoint exists');
+    }
+    throw e;
   }
   const old = `${final}.old`;
   await fsp.rm(old, { recursive: true, force: true });

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
 import { FishTuningError, MASK_SIDECAR_NAME, type PeftAdapter } from '@fish-tuning/core';
 import { promises as fsp } from 'node:fs';
-import { readJsonFile, saveAdapter, writeJsonFileAtomic } from '@fish-tuning/core/node';
+import { DiskWriteError, readJsonFile, saveAdapter, writeJsonFileAtomic } from '@fish-tuning/core/node';
 import type { LogRecord, TrainResult } from '../options.js';
 import type { CheckpointContents } from '../state.js';
 import type { TrainStorage } from '../storage.js';
@@ -26,8 +26,9 @@ function keepsCheckpoint<A extends unknown[], R>(outDir: string, write: (...args
     try {
       return await write(...args);
     } catch (e) {
-      if (e instanceof FishTuningError && e.reason.startsWith('cannot write (')) {
-        throw new FishTuningError(`${e.reason}; the last complete checkpoint (${path.join(outDir, 'checkpoint')}) is intact: free space and resume`, { ...(e.file !== undefined ? { file: e.file } : {}) });
+      // A checkpoint write already says which checkpoint is intact; other run files (the log) get it said here.
+      if (e instanceof DiskWriteError && !e.intact.includes('checkpoint')) {
+        throw e.withIntact(`the last checkpoint ${path.join(outDir, 'checkpoint')} is intact (resume from it once there is space)`);
       }
       throw e;
     }
