@@ -8,8 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { browserBundleProblems, repoRoot } from '@fish-tuning/test-utils';
 
-/** Node-only by design: a CLI, test helpers, native TensorFlow backends. */
-const NODE_ONLY = new Set(['@fish-tuning/cli', '@fish-tuning/test-utils', '@fish-tuning/backend-node', '@fish-tuning/backend-node-gpu']);
+/** Node-only by design: a CLI, test helpers, native TensorFlow backends and the Node backend chooser. */
+const NODE_ONLY = new Set(['@fish-tuning/cli', '@fish-tuning/test-utils', '@fish-tuning/backend-node', '@fish-tuning/backend-node-gpu', '@fish-tuning/backend-auto']);
 
 interface Pkg {
   name: string;

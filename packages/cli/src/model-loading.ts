@@ -14,18 +14,18 @@ export interface LoadedTarget {
   initialised?: string[];
 }
 
-export async function loadTargetModel(source: string, options: { seed: number; numLabels?: number; tokenizer?: boolean }): Promise<LoadedTarget> {
+export async function loadTargetModel(source: string, options: { seed: number; numLabels?: number; tokenizer?: boolean; numLabelsOption?: string }): Promise<LoadedTarget> {
   const { model, tokenizer, initialised } = await loadPretrained(source, { tokenizer: options.tokenizer ?? false, seed: options.seed, ...(options.numLabels ? { numLabels: options.numLabels } : {}) });
   // A flag that does not apply to the model is an error, not silently ignored.
   if (options.numLabels !== undefined && model.task === 'causal-lm') {
     model.dispose();
-    throw new FishTuningError(`applies only to an encoder classifier; '${source}' is a decoder (causal LM), which has no classification head`, { option: '--num-labels' });
+    throw new FishTuningError(`applies only to encoder classifiers; '${source}' is a decoder (causal LM), which has no classification head`, { option: options.numLabelsOption ?? '--num-labels' });
   }
   return { model, tokenizer, initialised };
 }
 
 /** Like loadTargetModel, but a missing tokenizer is an error naming --model. */
-export async function loadModelWithTokenizer(source: string, options: { seed: number; numLabels?: number }): Promise<{ model: PeftTargetModel; tokenizer: TextTokenizer; initialised?: string[] }> {
+export async function loadModelWithTokenizer(source: string, options: { seed: number; numLabels?: number; numLabelsOption?: string }): Promise<{ model: PeftTargetModel; tokenizer: TextTokenizer; initialised?: string[] }> {
   const { model, tokenizer, initialised } = await loadTargetModel(source, { ...options, tokenizer: true });
   if (!tokenizer) {
     model.dispose();

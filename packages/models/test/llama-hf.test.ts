@@ -67,7 +67,7 @@ describe.skipIf(!hasShared('models', 'stories260K'))('HF layout round trip (stor
     const weightMap: Record<string, string> = {};
     for (const [i, part] of shards.entries()) {
       const file = `model-0000${i + 1}-of-00002.safetensors`;
-      await writeSafetensorsFile(path.join(sharded, file), new Map(part.map((n) => [n, { ...tensors.get(n)!, data: tensors.get(n)!.data as Float32Array, dtype: 'F32' as const }])));
+      await writeSafetensorsFile(path.join(sharded, file), new Map(part.map((n) => [n, { shape: tensors.get(n)!.shape, data: tensors.get(n)!.data as Float32Array, dtype: 'F32' as const }])));
       for (const n of part) weightMap[n] = file;
     }
     fs.writeFileSync(path.join(sharded, 'model.safetensors.index.json'), JSON.stringify({ metadata: {}, weight_map: weightMap }));

@@ -241,7 +241,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         // A finite loss and gradient can still step the parameters to ±Inf/NaN, or to magnitudes where float32
         // products saturate and the loss stops carrying information (SGD at lr 1e30 "converged" to ln(vocab) with
         // zero gradients): stop here, before any checkpoint could keep them, so the last one on disk is sane.
-        const stats = tf.tidy(() => tf.stack(params.map((p) => tf.stack([tf.cast(tf.all(tf.isFinite(p.variable)), 'float32'), tf.max(tf.abs(p.variable))]))).dataSync());
+        // Read asynchronously too (see above): WebGPU breaks on a synchronous read.
+        const statsTensor = tf.tidy(() => tf.stack(params.map((p) => tf.stack([tf.cast(tf.all(tf.isFinite(p.variable)), 'float32'), tf.max(tf.abs(p.variable))]))));
+        const stats = await statsTensor.data();
+        statsTensor.dispose();
         const badParam = params.findIndex((_, i) => !stats[2 * i] || stats[2 * i + 1] > DIVERGED_MAGNITUDE);
         if (badParam >= 0) {
           const problem = stats[2 * badParam] ? `diverged (|value| reached ${stats[2 * badParam + 1].toExponential(2)})` : 'is not finite';

@@ -228,7 +228,7 @@ export function registerEval(program: Command, io: CliIO): void {
       const task = glue ? null : ownEntry(TASKS, options.task) ?? null;
       if (!task && !glue) throw new FishTuningError(`unknown task '${options.task}'; known: ${Object.keys(TASKS).join(', ')}, glue/<name>`, { option: '--task' });
       // A GLUE task sizes the head (classes, or one output for STS-B); a saved adapter's head replaces it.
-      const head = glue ? { numLabels: glue.numLabels } : {};
+      const head = glue ? { numLabels: glue.numLabels, numLabelsOption: '--task' } : {};
       const needsTokenizer = task ? task.needsTokenizer : !options.data;
       const { model, tokenizer, initialised = [] } = needsTokenizer ? await loadModelWithTokenizer(options.model, { seed: 0, ...head }) : await loadTargetModel(options.model, { seed: 0, ...head });
       let adapter: PeftAdapter | null = null;
