@@ -69,7 +69,7 @@ export function checkCheckpointConsistency(dir: string, c: CheckpointFiles): voi
     const ok = sameShape(m.shape, t.shape) || (s.optimizer.sparseState !== false && selected !== null && sameShape(m.shape, [selected]));
     if (!ok) {
       throw new FishTuningError(
-        `shape ${JSON.stringify(m.shape)} matches neither the trained tensor ${JSON.stringify(t.shape)} in ${TRAINABLE_NAME}${selected !== null ? ` nor its ${selected} masked entries` : ''}`,
+        `shape ${JSON.stringify(m.shape)} matches neither the trained tensor ${JSON.stringify(t.shape)} in ${TRAINABLE_NAME}${selected !== null ? ` nor the ${selected} entries its mask in ${MASK_SIDECAR_NAME} selects` : ''}`,
         { file: optFile, tensor: key },
       );
     }
