@@ -5,7 +5,8 @@
  * (fish_fisher.safetensors) and mask (fish_mask.safetensors), the trainer checkpoint (checkpoint/:
  * weights, sparse optimizer state, RNG, data position), the best evaluated step (best/), log.jsonl and
  * metrics.json. `--out` is locked for the run and must be empty unless `--overwrite` or `--resume`;
- * `--resume` continues a killed run exactly (the mask comes from the checkpoint; Fisher is not
+ * `--resume` continues a killed run exactly (flags that change the numbers must match run_options.json
+ * unless `--allow-changed-flags`; the mask comes from the checkpoint; Fisher is not
  * recomputed) and leaves a finished run as it is.
  *
  * Data: `--data` pre-tokenized JSONL (`input_ids`, `labels`|`label`, optional `attention_mask`,
