@@ -150,4 +150,49 @@ describe.skipIf(!hasShared('models', 'stories260K'))('fault suite (fish-tune as 
     expect(`${r.out}${r.err}`).toMatch(/finished|nothing to do|already/i);
     for (const [n, h] of before) expect(sha(path.join(reference, n)), n).toBe(h);
   }, 900_000);
+  it('--resume with a changed --lr or changed --data content is refused naming each flag; --allow-changed-flags proceeds', () => {
+    const out = path.join(tmp, 'changed-flags');
+    fs.cpSync(reference, out, { recursive: true });
+    const before = sha(path.join(out, 'checkpoint', 'trainer_state.json'));
+    const lr = run([...trainArgs(out, ['--lr', '0.01', '--max-steps', '14']), '--resume']);
+    expect(lr.code, lr.err).toBe(2);
+    expect(lr.err).toContain('--lr 0.001 → 0.01');
+    expect(lr.err).toContain('--max-steps 12 → 14');
+    expect(lr.err).toContain('--allow-changed-flags');
+    expect(lr.err).not.toMatch(/\n\s+at /);
+    expect(sha(path.join(out, 'checkpoint', 'trainer_state.json'))).toBe(before);
+
+    const edited = path.join(tmp, 'rows-edited.jsonl');
+    const lines = fs.readFileSync(DATA, 'utf8').split('\n');
+    lines[0] = lines[1]!;
+    fs.writeFileSync(edited, lines.join('\n'));
+    const data = run([...trainArgs(out).map((a) => (a === DATA ? edited : a)), '--resume']);
+    expect(data.code, data.err).toBe(2);
+    expect(data.err).toMatch(/--data sha256:[0-9a-f]{64} → sha256:[0-9a-f]{64}/);
+
+    // Same content under another path is the same data.
+    const copy = path.join(tmp, 'rows-copy.jsonl');
+    fs.copyFileSync(DATA, copy);
+    const same = run([...trainArgs(out).map((a) => (a === DATA ? copy : a)), '--resume']);
+    expect(same.code, same.err).toBe(0);
+
+    const allowed = run([...trainArgs(out, ['--lr', '0.01', '--max-steps', '14']), '--resume', '--allow-changed-flags']);
+    expect(allowed.code, allowed.err).toBe(0);
+    expect(allowed.out).toMatch(/trained 14\/14 steps \(resumed at 12\)/);
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'run_options.json'), 'utf8')).options['--lr']).toBe(0.01);
+  }, 900_000);
+
+  it('a hand-edited trainer_state.json (step) is refused naming the file and field', () => {
+    const out = path.join(tmp, 'edited-state');
+    fs.cpSync(reference, out, { recursive: true });
+    const file = path.join(out, 'checkpoint', 'trainer_state.json');
+    const state = JSON.parse(fs.readFileSync(file, 'utf8'));
+    state.step = 5;
+    fs.writeFileSync(file, JSON.stringify(state));
+    const r = run([...trainArgs(out), '--resume']);
+    expect(r.code, r.err).toBe(2);
+    expect(r.err).toContain(file);
+    expect(r.err).toMatch(/field 'step' is 5 but optimizer\.updates is 12/);
+    expect(r.err).not.toMatch(/\n\s+at /);
+  }, 900_000);
 });

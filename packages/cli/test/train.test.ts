@@ -44,7 +44,12 @@ describe.skipIf(!hasShared('models', 'stories260K'))('fish-tune train (stories26
     expect(log.filter((l) => l.type === 'step').map((l) => l.step)).toEqual([1, 2, 3, 4]);
     expect(JSON.parse(fs.readFileSync(path.join(out, 'metrics.json'), 'utf8')).steps).toBe(4);
 
-    const again = await cli([...base, '--select', 'fish', '--ratio', '0.05', '--max-steps', '6', '--out', out, '--resume']);
+    // More steps change the schedule: refused, naming the flag, unless allowed explicitly.
+    const more = [...base, '--select', 'fish', '--ratio', '0.05', '--fisher-samples', '8', '--max-steps', '6', '--out', out, '--resume'];
+    const refused = await cli(more);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain('--max-steps 4 → 6');
+    const again = await cli([...more, '--allow-changed-flags']);
     expect(again.err + again.out).toContain('trained 6/6 steps (resumed at 4)');
     expect(again.err).not.toContain('fisher:');
   });

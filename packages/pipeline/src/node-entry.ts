@@ -11,6 +11,7 @@ import { saveFisher } from '@fish-tuning/fisher/node';
 import { saveMask } from '@fish-tuning/mask/node';
 import { DiskActivationStore, dirStorage, findCheckpoint, openRunDir } from '@fish-tuning/trainer/node';
 import { fishTune } from './fish-tune.js';
+import { checkRunOptions, runOptionsOf, type RunOptions } from './run-options.js';
 import type { FishTuneOptions, FishTuneResult } from './options.js';
 
 export interface FishTuneDirOptions extends FishTuneOptions {
@@ -24,11 +25,18 @@ export interface FishTuneDirOptions extends FishTuneOptions {
   fisherMetadata?: Record<string, string>;
   /** Directory of the disk activation cache (default `<outDir>/activation-cache`). */
   cacheDir?: string;
+  /**
+   * The options that decide the run's numbers, recorded in `run_options.json` and compared on resume
+   * (default: {@link runOptionsOf} these options, by option path). A CLI passes them by flag.
+   */
+  runOptions?: RunOptions;
+  /** Resume even when {@link runOptions} differ from the recorded ones (default: refuse, naming each). */
+  allowChangedOptions?: boolean;
 }
 
 /** {@link fishTune} into `outDir` (see the module comment). */
 export async function fishTuneInDir(o: FishTuneDirOptions): Promise<FishTuneResult> {
-  const { outDir, overwrite, resumeFrom, fisherMetadata, cacheDir, ...options } = o;
+  const { outDir, overwrite, resumeFrom, fisherMetadata, cacheDir, runOptions, allowChangedOptions, ...options } = o;
   const out = path.resolve(outDir);
   const run = openRunDir(out, { overwrite: overwrite === true, resume: o.resume === true });
   try {
@@ -40,6 +48,11 @@ export async function fishTuneInDir(o: FishTuneDirOptions): Promise<FishTuneResu
     if (o.resume && !(await findCheckpoint(out))) {
       throw new FishTuningError('no checkpoint (checkpoint/trainer_state.json) to resume from', { file: out, option: 'resume' });
     }
+    await checkRunOptions(out, runOptions ?? runOptionsOf(options), {
+      resume: o.resume === true,
+      ...(o.resume && resumeFrom !== undefined ? { fromDir: path.resolve(resumeFrom) } : {}),
+      allowChanged: allowChangedOptions === true,
+    });
     return await fishTune({
       ...options,
       training: {
@@ -62,3 +75,4 @@ export async function fishTuneInDir(o: FishTuneDirOptions): Promise<FishTuneResu
     run.release();
   }
 }
+export { checkRunOptions, changedRunOptions, runOptionsOf, sha256Of, RUN_OPTIONS_NAME, type RunOptions } from './run-options.js';

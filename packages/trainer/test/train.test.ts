@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { expectAllClose } from '@fish-tuning/test-utils';
+import { readSafetensorsFile, writeSafetensorsFile } from '@fish-tuning/core/node';
 import { NonFiniteError, evaluateLoss } from '../src/index.js';
 import { readCheckpoint, findCheckpoint, train, type DirTrainOptions as TrainOptions } from '../src/node-entry.js';
 import { TinyModel, randomMasks, tinyAdapter, tinyData, values } from './helpers/tiny-model.js';
@@ -202,6 +203,43 @@ describe('train()', () => {
       .map((r) => r.step);
     expect(steps).toEqual(Array.from({ length: 18 }, (_, i) => i + 1));
     c.model.dispose();
+  });
+
+  it('refuses a checkpoint whose files disagree, naming the file and field or tensor', async () => {
+    const { model } = setup();
+    const out = tmp();
+    await train(base(model, { outDir: out, maxSteps: 3, checkpointEvery: 1, masks: randomMasks(tinyAdapter(model).trainableParameters(), 0.5) }));
+    const dir = (await findCheckpoint(out))!;
+    await expect(readCheckpoint(dir)).resolves.toBeTruthy();
+    const stateFile = path.join(dir, 'trainer_state.json');
+    const original = fs.readFileSync(stateFile, 'utf8');
+    const edit = (f: (s: Record<string, any>) => void) => {
+      const s = JSON.parse(original);
+      f(s);
+      fs.writeFileSync(stateFile, JSON.stringify(s));
+    };
+    edit((s) => void (s.step = 2));
+    await expect(readCheckpoint(dir)).rejects.toThrow(`file '${stateFile}': field 'step' is 2 but optimizer.updates is 3`);
+    edit((s) => void ((s.step = 2), (s.optimizer.updates = 2)));
+    await expect(readCheckpoint(dir)).rejects.toThrow(/field 'optimizer.updates' is 2 but optimizer.safetensors was written after 3 updates/);
+    edit((s) => void (s.optimizer.kind = 'sgd'));
+    await expect(readCheckpoint(dir)).rejects.toThrow(/field 'optimizer.kind' is 'sgd' but optimizer.safetensors holds 'adamw'/);
+    edit((s) => void (s.evals = [{ step: 9, epoch: 1, metrics: {} }]));
+    await expect(readCheckpoint(dir)).rejects.toThrow(/field 'evals\[0\].step' must be a step ≤ 3/);
+    fs.writeFileSync(stateFile, original);
+
+    // A mask that selects other entries than the sparse optimizer moments were made for.
+    const maskFile = path.join(dir, 'fish_mask.safetensors');
+    const { tensors: masks } = await readSafetensorsFile(maskFile);
+    const [name, m] = [...masks].find(([, t]) => t.data.includes(0))!;
+    const flipped = new Map([...masks].map(([n, t]) => [n, { shape: t.shape, dtype: 'U8' as const, data: Uint8Array.from(t.data) }]));
+    flipped.get(name)!.data[m.data.indexOf(0)] = 1;
+    await writeSafetensorsFile(maskFile, flipped);
+    await expect(readCheckpoint(dir)).rejects.toThrow(`file '${path.join(dir, 'optimizer.safetensors')}', tensor '${name}.exp_avg'`);
+    flipped.get(name)!.shape = [m.data.length];
+    await writeSafetensorsFile(maskFile, flipped);
+    await expect(readCheckpoint(dir)).rejects.toThrow(`file '${maskFile}', tensor '${name}': mask shape`);
+    model.dispose();
   });
 
   it('rejects bad options by name', async () => {

@@ -5,7 +5,8 @@
  * (fish_fisher.safetensors) and mask (fish_mask.safetensors), the trainer checkpoint (checkpoint/:
  * weights, sparse optimizer state, RNG, data position), the best evaluated step (best/), log.jsonl and
  * metrics.json. `--out` is locked for the run and must be empty unless `--overwrite` or `--resume`;
- * `--resume` continues a killed run exactly (the mask comes from the checkpoint; Fisher is not
+ * `--resume` continues a killed run exactly (flags that change the numbers must match run_options.json
+ * unless `--allow-changed-flags`; the mask comes from the checkpoint; Fisher is not
  * recomputed) and leaves a finished run as it is.
  *
  * Data: `--data` pre-tokenized JSONL (`input_ids`, `labels`|`label`, optional `attention_mask`,
@@ -18,7 +19,8 @@ import { FishTuningError, getTuner, type Example } from '@fish-tuning/core';
 import { MASK_BUDGETS, type MaskBudget } from '@fish-tuning/mask';
 import { CACHE_MODES, OPTIMIZERS, SCHEDULES, type CacheMode, type OptimizerName, type ScheduleName, type StepRecord, type TrainResult } from '@fish-tuning/trainer';
 import { MASK_CHOICES, type FishTuneMessage, type MaskChoice, type MetricFn } from '@fish-tuning/pipeline';
-import { fishTuneInDir } from '@fish-tuning/pipeline/node';
+import { fishTuneInDir, sha256Of } from '@fish-tuning/pipeline/node';
+import * as fs from 'node:fs';
 import { glueMetric } from '@fish-tuning/datasets-glue';
 import { defaultMaxTokens, selectBackend } from '../backend.js';
 import { readFisherRows } from './fisher.js';
@@ -69,6 +71,7 @@ export interface TrainCliOptions extends MethodFlags {
   out: string;
   overwrite?: boolean;
   resume?: string | boolean;
+  allowChangedFlags?: boolean;
   progress: boolean;
 }
 
@@ -149,6 +152,7 @@ export function registerTrain(program: Command, io: CliIO): void {
     .requiredOption('--out <dir>', 'output directory (must be empty unless --overwrite or --resume)')
     .option('--overwrite', 'replace a previous run’s files in --out')
     .option('--resume [dir]', 'continue the run whose checkpoint is in dir (default: --out); a finished run is left as it is')
+    .option('--allow-changed-flags', 'with --resume: continue even when flags that change the numbers (lr, data, optimizer, schedule, init, seed, mask, method options) differ from the first start')
     .option('--no-progress', 'no progress bar even on a TTY');
   hiddenAlias(cmd, '--mask <how>', '--select');
   cmd.action(async (o: TrainCliOptions, command: Command) => {
@@ -254,6 +258,8 @@ export function registerTrain(program: Command, io: CliIO): void {
           overwrite: o.overwrite === true,
           resume: resumeFrom !== null,
           ...(resumeFrom !== null ? { resumeFrom } : {}),
+          runOptions: runFlags(o, rows, { method, select, budget, ratio, count, fisherSamples, seed, optimizer, schedule, settings }),
+          allowChangedOptions: o.allowChangedFlags === true,
           fisherMetadata: { model: o.model, data: o.data ?? o.task! },
           onMessage: (m) => printMessage(io, m),
           onProgress: (p) => {
@@ -276,6 +282,50 @@ export function registerTrain(program: Command, io: CliIO): void {
       model.dispose();
     }
   });
+}
+
+/**
+ * The flags that decide the run's numbers, by flag (recorded in --out/run_options.json, compared on
+ * --resume): parsed values, and the data by content (sha256 of the --data file, or of --task's rows).
+ */
+function runFlags(
+  o: TrainCliOptions,
+  rows: readonly Example[],
+  p: { method: string; select: string; budget: string; ratio?: number; count?: number; fisherSamples?: number; seed: number; optimizer: string; schedule: string; settings: Record<string, unknown> },
+): Record<string, unknown> {
+  const n = (v: string | undefined) => (v === undefined ? null : Number(v));
+  const s = p.settings;
+  return {
+    '--model': o.model,
+    ...(o.data !== undefined ? { '--data': `sha256:${sha256Of(fs.readFileSync(o.data))}` } : { '--task': o.task, '--task rows': `sha256:${sha256Of(rows)}` }),
+    '--limit': n(o.limit),
+    '--method': p.method,
+    '--rank': n(o.rank),
+    '--alpha': n(o.alpha),
+    '--init': o.init ?? null,
+    '--lora-dropout': n(o.loraDropout),
+    '--targets': o.targets ?? null,
+    '--layers': o.layers ?? null,
+    '--virtual-tokens': n(o.virtualTokens),
+    '--num-labels': n(o.numLabels),
+    '--select': p.select,
+    '--ratio': p.ratio ?? null,
+    '--count': p.count ?? null,
+    '--budget': p.budget,
+    '--fisher-samples': p.fisherSamples ?? null,
+    '--seed': p.seed,
+    '--lr': s.lr,
+    '--optimizer': p.optimizer,
+    '--weight-decay': s.weightDecay ?? null,
+    '--schedule': p.schedule,
+    '--warmup-ratio': s.warmupRatio,
+    '--epochs': s.epochs ?? null,
+    '--max-steps': s.maxSteps ?? null,
+    '--batch-size': s.batchSize,
+    '--grad-accumulation': s.gradAccumulation,
+    '--clip-norm': s.clipNorm,
+    '--train-dropout': o.trainDropout,
+  };
 }
 
 /** The closing lines: what was trained, the best evaluation and where its adapter is, what was written. */

@@ -27,6 +27,7 @@ import {
   type LoadedCheckpoint,
   type TrainerState,
 } from '../state.js';
+import { checkCheckpointConsistency } from './checkpoint-consistency.js';
 
 async function writableOf(tensors: ReadonlyMap<string, tf.Tensor>, dtype: 'F32' | 'U8'): Promise<Map<string, TensorToWrite>> {
   const out = new Map<string, TensorToWrite>();
@@ -107,8 +108,9 @@ export async function readCheckpoint(dir: string): Promise<LoadedCheckpoint> {
   const state = await readJsonFile<TrainerState>(stateFile);
   if (state.format !== TRAINER_STATE_FORMAT) throw new FishTuningError(`not a fish-tuning trainer state (format ${JSON.stringify(state.format)})`, { file: stateFile });
   const trainable = (await readSafetensorsFile(path.join(dir, TRAINABLE_NAME))).tensors;
-  const optimizer = (await readSafetensorsFile(path.join(dir, OPTIMIZER_NAME))).tensors;
+  const { tensors: optimizer, metadata: optimizerMetadata } = await readSafetensorsFile(path.join(dir, OPTIMIZER_NAME));
   const maskFile = path.join(dir, MASK_SIDECAR_NAME);
   const masks = (await exists(maskFile)) ? (await readSafetensorsFile(maskFile)).tensors : null;
+  checkCheckpointConsistency(dir, { state, trainable, optimizer, optimizerMetadata, masks });
   return { dir, state, trainable, optimizer, masks };
 }
