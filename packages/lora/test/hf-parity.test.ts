@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng, type DecodedTensor, type ModelBatch } from '@fish-tuning/core';
 import { readSafetensorsFile } from '@fish-tuning/core/node';
 import { loadPretrained } from '@fish-tuning/models';
+import { relativeError } from '@fish-tuning/test-utils';
 import { injectLora, loraConfig } from '../src/index.js';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'models', 'test', 'fixtures');
@@ -27,17 +28,6 @@ const TARGETS: Record<string, string[]> = {
 
 function tensorOf(t: DecodedTensor, dtype: 'float32' | 'int32' = 'float32'): tf.Tensor {
   return tf.tensor(dtype === 'int32' ? Int32Array.from(t.data) : Float32Array.from(t.data), t.shape, dtype);
-}
-
-function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    const d = Math.abs(a[i] - b[i]);
-    diff = Number.isNaN(d) ? Infinity : Math.max(diff, d);
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return diff / scale;
 }
 
 describe.each(Object.keys(TARGETS))('%s: LoRA gradients match peft', (name) => {

@@ -27,15 +27,5 @@ export function refTensor(ref: Map<string, DecodedTensor>, key: string, dtype: '
   return tf.tensor(dtype === 'int32' ? Int32Array.from(t.data) : Float32Array.from(t.data), t.shape, dtype);
 }
 
-/** max |a − b| / max |b|: the relative error the parity tests bound by 1e-4. */
-export function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  if (actual.length !== expected.length) throw new Error(`length ${actual.length} != ${expected.length}`);
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) {
-    const d = Math.abs(actual[i] - expected[i]);
-    diff = Number.isNaN(d) ? Infinity : Math.max(diff, d);
-    scale = Math.max(scale, Math.abs(expected[i]));
-  }
-  return diff / scale;
-}
+/** The relative error the parity tests bound by 1e-4 (shared with the other packages' parity tests). */
+export { relativeError } from '@fish-tuning/test-utils';
