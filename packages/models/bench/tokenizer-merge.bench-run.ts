@@ -7,32 +7,7 @@ import { test } from 'vitest';
 import * as fs from 'node:fs';
 import { sharedPath } from '@fish-tuning/test-utils';
 import { Llama2cTokenizer } from '../src/index.js';
-
-function scanEncode(tok: Llama2cTokenizer, text: string): number[] {
-  const lookup = new Map<string, number>();
-  tok.pieces.forEach((p, i) => (lookup.has(p) ? undefined : lookup.set(p, i)));
-  const ids: number[] = [];
-  for (const ch of ' ' + text) {
-    const id = lookup.get(String.fromCharCode(...new TextEncoder().encode(ch)));
-    ids.push(id ?? tok.unkId);
-  }
-  for (;;) {
-    let bestScore = -Infinity;
-    let bestId = -1;
-    let bestAt = -1;
-    for (let i = 0; i + 1 < ids.length; i++) {
-      const id = lookup.get(tok.pieces[ids[i]] + tok.pieces[ids[i + 1]]);
-      if (id !== undefined && tok.scores[id] > bestScore) {
-        bestScore = tok.scores[id];
-        bestId = id;
-        bestAt = i;
-      }
-    }
-    if (bestAt < 0) break;
-    ids.splice(bestAt, 2, bestId);
-  }
-  return ids;
-}
+import { scanEncode } from '../test/tokenizer-scan-oracle.js';
 
 test('tokenizer merge: queue vs scan', () => {
   const tok = Llama2cTokenizer.fromBytes(new Uint8Array(fs.readFileSync(sharedPath('models', 'stories260K', 'tok512.bin'))));
