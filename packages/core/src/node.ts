@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import { promises as fsp, type Stats } from 'node:fs';
 import { constants as bufferConstants } from 'node:buffer';
 import { FishTuningError } from './errors.js';
-import { asDiskWriteError, writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from './atomic-write.js';
 import {
   decodedByteLength,
   decodeTensor,
@@ -22,9 +22,6 @@ import {
 } from './safetensors.js';
 
 export { writeFileAtomic };
-
-/** A refused write (disk full, quota, I/O error…) as a DiskWriteError naming `file`; other errors unchanged. */
-export const writeError = asDiskWriteError;
 
 /** The largest single read Node can do into one Buffer. */
 const MAX_READ_BYTES = bufferConstants.MAX_LENGTH;

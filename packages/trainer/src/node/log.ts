@@ -5,7 +5,7 @@
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { writeError } from '@fish-tuning/core/node';
+import { asDiskWriteError } from '@fish-tuning/core/node';
 
 export class JsonlLog {
   private constructor(
@@ -33,7 +33,7 @@ export class JsonlLog {
         .join('');
     }
     await fsp.writeFile(file, kept).catch((e: unknown) => {
-      throw writeError(e, file);
+      throw asDiskWriteError(e, file);
     });
     return new JsonlLog(await fsp.open(file, 'a'), file);
   }
@@ -42,7 +42,7 @@ export class JsonlLog {
     try {
       await this.handle.appendFile(JSON.stringify(record) + '\n');
     } catch (e) {
-      throw writeError(e, this.file);
+      throw asDiskWriteError(e, this.file);
     }
   }
 
