@@ -63,19 +63,21 @@ interface Case {
   options: Partial<ReproduceCliOptions>;
   /** cells per task per seed */
   cells: number;
-  /** rows of results.md's tables and the columns of each */
+  /** rows of results.md's tables and the columns of each (the ordering table aside) */
   rows: number;
+  /** rows of the paired-difference table (the paper's ordering) */
+  ordering: number;
   columns: number;
   svgs: number;
 }
 
 // Tiny BERT with 3 layers: fixed-ratio LoRA compares top 1, 2 against FISH on top 3 (2 groups × 2 rows).
 const CASES: Case[] = [
-  { protocol: 'fixed-ratio', options: { tasks: 'sst2' }, cells: 4, rows: 4, columns: 4, svgs: 1 },
-  { protocol: 'masks', options: { tasks: 'sst2,stsb', ratios: '10' }, cells: 4, rows: 4, columns: 6, svgs: 3 },
-  { protocol: 'epochs', options: { tasks: 'sst2', ratios: '10' }, cells: 3, rows: 3, columns: 3, svgs: 1 },
-  { protocol: 'lori', options: { tasks: 'sst2', ratios: '5,1' }, cells: 4, rows: 2, columns: 3, svgs: 0 },
-  { protocol: 'resources', options: { tasks: 'sst2', ratios: '10,1' }, cells: 3, rows: 3, columns: 8, svgs: 1 },
+  { protocol: 'fixed-ratio', options: { tasks: 'sst2' }, cells: 4, rows: 4, columns: 4, ordering: 2, svgs: 1 },
+  { protocol: 'masks', options: { tasks: 'sst2,stsb', ratios: '10' }, cells: 4, rows: 4, columns: 6, ordering: 3, svgs: 3 },
+  { protocol: 'epochs', options: { tasks: 'sst2', ratios: '10' }, cells: 3, rows: 3, columns: 3, ordering: 0, svgs: 1 },
+  { protocol: 'lori', options: { tasks: 'sst2', ratios: '5,1' }, cells: 4, rows: 2, columns: 3, ordering: 0, svgs: 0 },
+  { protocol: 'resources', options: { tasks: 'sst2', ratios: '10,1' }, cells: 3, rows: 3, columns: 8, ordering: 0, svgs: 1 },
 ];
 
 describe.skipIf(!hasShared('data', 'sst2'))('fish-tune reproduce (tiny BERT, GLUE rows)', () => {
@@ -102,9 +104,14 @@ describe.skipIf(!hasShared('data', 'sst2'))('fish-tune reproduce (tiny BERT, GLU
       }
 
       const md = fs.readFileSync(path.join(out, 'results.md'), 'utf8');
-      const rows = tableRows(md).filter((r) => r.length !== 2); // the settings tables have 2 columns
+      const all = tableRows(md).filter((r) => r.length !== 2); // the settings tables have 2 columns
+      const ordering = all.filter((r) => r[0]!.includes(' − '));
+      const rows = all.filter((r) => !ordering.includes(r));
       expect(rows).toHaveLength(c.rows);
       for (const r of rows) expect(r).toHaveLength(c.columns);
+      expect(ordering).toHaveLength(c.ordering);
+      // Difference, row, one column per task, the average and the verdict.
+      for (const r of ordering) expect(r).toHaveLength(tasks + 4);
       // Two seeds: every score cell is 'mean ± std'.
       if (c.protocol !== 'resources') for (const r of rows) expect(r.filter((x) => / ± /.test(x)).length).toBeGreaterThanOrEqual(1);
       const svgs = fs.readdirSync(out).filter((f) => f.endsWith('.svg'));
@@ -112,6 +119,16 @@ describe.skipIf(!hasShared('data', 'sst2'))('fish-tune reproduce (tiny BERT, GLU
       for (const f of svgs) expect(fs.readFileSync(path.join(out, f), 'utf8')).toMatch(/^<svg/);
     });
   }
+
+  it('a reverse cell that reused the FISH cell\'s Fisher scores equals the same cell run alone', async () => {
+    const out = path.join(tmp, 'masks');
+    const done = results(out);
+    const id = Object.keys(done.cells).find((k) => k.includes('/sst2/') && k.includes('/reverse/') && k.endsWith('/s1'))!;
+    const { cell, settings } = done.cells[id]!;
+    const alone = await runCellWithFishTune(cell, settings, { model, dataDir: sharedPath('data'), workDir: tmp, cache: new Map() });
+    expect(alone.score).toBe(done.cells[id]!.result.score);
+    expect(alone.metrics.eval_loss).toBe(done.cells[id]!.result.metrics.eval_loss);
+  });
 
   it('rejects bad flags by name, without a stack trace', async () => {
     const base = ['reproduce', 'masks', '--model', model, '--out', path.join(tmp, 'bad')];

@@ -8,7 +8,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { FishTuningError, Rng, getTuner, type PeftAdapter, type TrainableParameter } from '@fish-tuning/core';
 import { computeFisher, defaultSampleCount, exampleData } from '@fish-tuning/fisher';
-import { budgetSize, maskToTensors, randomMask, scoresFromTensors, selectMask, type Mask } from '@fish-tuning/mask';
+import { budgetSize, maskToTensors, randomMask, scoresFromTensors, selectMask, type Mask, type ScoreMap } from '@fish-tuning/mask';
 import { train, type TrainOptions } from '@fish-tuning/trainer';
 import { evaluateExamples } from './evaluate.js';
 import { withFishInit } from './init.js';
@@ -35,6 +35,22 @@ function candidatesOf(adapter: PeftAdapter): TrainableParameter[] {
   return adapter.trainableParameters().filter((p) => p.fishCandidate);
 }
 
+/** Given scores must be exactly the candidates' (a mask from scores of other tensors would train the wrong entries). */
+function checkScores(scores: ScoreMap, candidates: readonly TrainableParameter[]): void {
+  const names = new Set(candidates.map((p) => p.name));
+  for (const name of scores.keys()) {
+    if (!names.has(name)) throw new FishTuningError(`a score tensor names no FISH candidate of this adapter`, { option: 'fisher.scores', tensor: name });
+  }
+  for (const p of candidates) {
+    const s = scores.get(p.name);
+    if (!s) throw new FishTuningError('no score for this FISH candidate', { option: 'fisher.scores', tensor: p.name });
+    const shape = [...p.variable.shape];
+    if (s.shape.length !== shape.length || s.shape.some((d, i) => d !== shape[i]) || s.data.length !== p.variable.size) {
+      throw new FishTuningError(`score shape [${s.shape.join(', ')}] (${s.data.length} values) is not the parameter's [${shape.join(', ')}]`, { option: 'fisher.scores', tensor: p.name });
+    }
+  }
+}
+
 /** Runs the whole pipeline; see {@link FishTuneOptions}. The returned adapter stays injected (dispose it when done). */
 export async function fishTune(o: FishTuneOptions): Promise<FishTuneResult> {
   const how = checkOptions(o);
@@ -42,7 +58,7 @@ export async function fishTune(o: FishTuneOptions): Promise<FishTuneResult> {
   const seed = o.seed ?? 0;
   const say = o.onMessage ?? defaultMessage;
   const tuner = getTuner(o.method);
-  const { config: options, warning } = withFishInit(o.method, o.config ?? {}, how);
+  const { config: options, warning } = withFishInit(o.method, o.config ?? {}, how, o.fisher?.scores !== undefined);
   if (warning) say(warning);
   const storage = o.training?.storage;
   const resuming = o.resume === true && storage !== undefined && (await storage.loadCheckpoint()) !== null;
@@ -61,26 +77,33 @@ export async function fishTune(o: FishTuneOptions): Promise<FishTuneResult> {
       if (how === 'random') {
         mask = randomMask(new Map(candidates.map((p) => [p.name, p.variable.shape])), { ...budget, metadata: { source: 'random' } });
       } else {
-        const asked = o.fisher?.samples ?? defaultSampleCount(model.task);
-        fisherSamples = Math.min(asked, o.train.length);
-        if (fisherSamples < asked) {
-          say({ level: 'note', option: 'samples', message: `Fisher on ${fisherSamples} samples: ${o.fisher?.samples !== undefined ? 'asked for' : 'the default is'} ${asked}, the training data has ${o.train.length}` });
-        }
-        say({ level: 'note', message: `fisher: ${fisherSamples} samples over ${candidates.length} tensors (${total} entries)` });
-        const fisher = await computeFisher(model, candidates, exampleData(o.train, { task: model.task, padTokenId: o.training?.padTokenId ?? 0 }), {
-          samples: fisherSamples,
-          seed,
-          ...(o.fisher?.estimator ? { estimator: o.fisher.estimator } : {}),
-          ...(o.fisher?.order ? { order: o.fisher.order } : {}),
-          ...(o.fisher?.method ? { method: o.fisher.method } : {}),
-          ...(o.fisher?.chunkSize ? { chunkSize: o.fisher.chunkSize } : {}),
-          onProgress: ({ done, total: n }) => void o.onProgress?.({ phase: 'fisher', done, total: n }),
-        });
-        try {
-          await o.onFisher?.(fisher);
-          mask = selectMask(await scoresFromTensors(fisher.scores), { ...budget, selection: how, metadata: { source: 'fisher' } });
-        } finally {
-          fisher.dispose();
+        const given = o.fisher?.scores;
+        if (given) {
+          checkScores(given, candidates);
+          say({ level: 'note', message: `fisher: the given scores over ${candidates.length} tensors (${total} entries)` });
+          mask = selectMask(given, { ...budget, selection: how, metadata: { source: 'fisher' } });
+        } else {
+          const asked = o.fisher?.samples ?? defaultSampleCount(model.task);
+          fisherSamples = Math.min(asked, o.train.length);
+          if (fisherSamples < asked) {
+            say({ level: 'note', option: 'samples', message: `Fisher on ${fisherSamples} samples: ${o.fisher?.samples !== undefined ? 'asked for' : 'the default is'} ${asked}, the training data has ${o.train.length}` });
+          }
+          say({ level: 'note', message: `fisher: ${fisherSamples} samples over ${candidates.length} tensors (${total} entries)` });
+          const fisher = await computeFisher(model, candidates, exampleData(o.train, { task: model.task, padTokenId: o.training?.padTokenId ?? 0 }), {
+            samples: fisherSamples,
+            seed,
+            ...(o.fisher?.estimator ? { estimator: o.fisher.estimator } : {}),
+            ...(o.fisher?.order ? { order: o.fisher.order } : {}),
+            ...(o.fisher?.method ? { method: o.fisher.method } : {}),
+            ...(o.fisher?.chunkSize ? { chunkSize: o.fisher.chunkSize } : {}),
+            onProgress: ({ done, total: n }) => void o.onProgress?.({ phase: 'fisher', done, total: n }),
+          });
+          try {
+            await o.onFisher?.(fisher);
+            mask = selectMask(await scoresFromTensors(fisher.scores), { ...budget, selection: how, metadata: { source: 'fisher' } });
+          } finally {
+            fisher.dispose();
+          }
         }
       }
       await o.onMask?.(mask);

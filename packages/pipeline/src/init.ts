@@ -11,11 +11,12 @@ import type { FishTuneMessage, MaskChoice } from './options.js';
 const LORA_METHODS = new Set(['lora', 'dora']);
 
 /** `config` with the init default for `mask`, and the warning the choice deserves (if any). */
-export function withFishInit(method: string, config: Record<string, unknown>, mask: MaskChoice): { config: Record<string, unknown>; warning: FishTuneMessage | null } {
+export function withFishInit(method: string, config: Record<string, unknown>, mask: MaskChoice, scoresGiven = false): { config: Record<string, unknown>; warning: FishTuneMessage | null } {
   if (!LORA_METHODS.has(method) || mask !== 'fish') return { config, warning: null };
   const init = config.init_lora_weights;
   if (init === undefined) return { config: { ...config, init_lora_weights: 'pissa' }, warning: null };
-  if (init === true || init === 'gaussian') {
+  // Scores given by the caller (e.g. LoRI's |B|) are not a Fisher of this init: nothing to warn about.
+  if ((init === true || init === 'gaussian') && !scoresGiven) {
     return {
       config,
       warning: {

@@ -4,7 +4,7 @@
  */
 import type { Example, PeftAdapter, PeftTargetModel } from '@fish-tuning/core';
 import type { FisherEstimator, FisherMethod, FisherResult, SampleOrder } from '@fish-tuning/fisher';
-import type { Mask, MaskBudget, MaskSelection } from '@fish-tuning/mask';
+import type { Mask, MaskBudget, MaskSelection, ScoreMap } from '@fish-tuning/mask';
 import type { StepRecord, TrainOptions, TrainResult } from '@fish-tuning/trainer';
 
 /** How entries are chosen: the FISH top-k by Fisher, the bottom-k ('reverse'), k at random, or all ('none'). */
@@ -50,6 +50,11 @@ export interface FishTuneOptions {
     order?: SampleOrder;
     method?: FisherMethod;
     chunkSize?: number;
+    /**
+     * Scores already estimated for these candidates (a saved fish_fisher.safetensors, or what onFisher gave
+     * for another mask of the same seed): the estimate is skipped. Must name every candidate, with its shape.
+     */
+    scores?: ScoreMap;
   };
 
   /** Seeds the adapter init, Fisher samples, random masks, data order and dropout (default 0). */

@@ -95,6 +95,35 @@ describe.skipIf(!hasShared('models', 'stories260K'))('fishTune (stories260K, LoR
     model.dispose();
   });
 
+  it('given scores skip the estimate: the reverse mask from the FISH run\'s scores equals one estimated afresh; wrong names or shapes are refused', async () => {
+    const data = rows(10);
+    const { model } = await loadLlama2c(MODEL);
+    const base = { model, method: 'lora', config: { ...config, init_lora_weights: 'pissa' }, train: data, ratio: 0.1, fisher: { samples: 6 }, seed: 2, training: { maxSteps: 1 }, onMessage: () => {} };
+    let saved: Awaited<ReturnType<typeof scoresFromTensors>> | null = null;
+    const fish = await fishTune({ ...base, onFisher: async (f) => void (saved = await scoresFromTensors(f.scores)) });
+    fish.adapter.dispose();
+    const fresh = await fishTune({ ...base, mask: 'reverse' });
+    fresh.adapter.dispose();
+    let fisherCalls = 0;
+    const reused = await fishTune({ ...base, mask: 'reverse', fisher: { scores: saved! }, onFisher: () => void fisherCalls++ });
+    reused.adapter.dispose();
+    expect(fisherCalls).toBe(0);
+    expect(reused.fisherSamples).toBeNull();
+    expect(reused.mask!.k).toBe(fresh.mask!.k);
+    for (const [name, t] of fresh.mask!.tensors) expect([...reused.mask!.tensors.get(name)!.data], name).toEqual([...t.data]);
+
+    const scores = saved! as Map<string, { shape: number[]; data: Float32Array }>;
+    const [first, firstScore] = [...scores][0]!;
+    const missing = new Map(scores);
+    missing.delete(first);
+    await expect(fishTune({ ...base, fisher: { scores: missing } })).rejects.toThrow(new RegExp(`no score for this FISH candidate.*${first.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}|${first.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*no score`));
+    const extra = new Map(scores).set('base_model.model.nowhere.lora_A.weight', firstScore);
+    await expect(fishTune({ ...base, fisher: { scores: extra } })).rejects.toThrow(/nowhere\.lora_A/);
+    const reshaped = new Map(scores).set(first, { shape: [firstScore.shape[1]!, firstScore.shape[0]!], data: firstScore.data });
+    await expect(fishTune({ ...base, fisher: { scores: reshaped } })).rejects.toThrow(/score shape \[\d+, \d+\].*is not the parameter's/);
+    model.dispose();
+  });
+
   it('checks options before any model work, naming them', async () => {
     const { model } = await loadLlama2c(MODEL);
     const base = { model, method: 'lora', config, train: rows(4) };

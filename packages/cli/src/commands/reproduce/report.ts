@@ -13,6 +13,7 @@ import { PAPER_FIXED_RATIO, PAPER_LORI, PAPER_MASKS_LORA, PAPER_RESOURCES } from
 import { PROTOCOL_INFO, type ProtocolName } from './protocols.js';
 import type { ResultsFile } from './results-file.js';
 import { describeSettings } from './settings.js';
+import { FIXED_RATIO_CLAIMS, MASKS_CLAIMS, averagePairedDifference, formatPaired, pairedDifference, verdict, type Claim } from './ordering.js';
 import { formatSummary, summarize, type Summary } from './stats.js';
 import { writeTextAtomic } from './results-file.js';
 
@@ -60,6 +61,29 @@ function uniq<T>(xs: readonly T[]): T[] {
   return [...new Set(xs)];
 }
 
+/**
+ * The paper's ordering as paired differences: per claim and row, a − b per seed (mean ± std, seeds where
+ * a was ahead), per task and for the task average, with a verdict on the average.
+ */
+function orderingTable(t: Table, method: string, tasks: readonly string[], rows: readonly string[], claims: readonly Claim[]): string {
+  const body: string[][] = [];
+  for (const row of rows)
+    for (const claim of claims) {
+      if (!t.cells.some((c) => c.method === method && c.row === row && c.selection === claim.a)) continue;
+      const avg = averagePairedDifference(t.cells, t.results, tasks, { method, row }, claim);
+      body.push([
+        `${SELECTION_NAMES[claim.a]} − ${SELECTION_NAMES[claim.b]}`,
+        row,
+        ...tasks.map((task) => formatPaired(pairedDifference(t.cells, t.results, { method, row, task }, claim))),
+        formatPaired(avg),
+        verdict(avg),
+      ]);
+    }
+  if (body.length === 0) return '';
+  const intro = `\nThe paper's ordering, paired by seed: score difference (×100) as mean ± std over seeds, and in brackets the seeds where the first was ahead. The verdict calls a sign only when the mean of the task average exceeds its spread.\n\n`;
+  return intro + mdTable(['Difference', 'Row', ...tasks.map(taskName), 'Avg', 'verdict (Avg)'], body);
+}
+
 interface Section {
   md: string;
   figures: { file: string; svg: Promise<string> }[];
@@ -97,6 +121,7 @@ function masksSection(t: Table, protocol: ProtocolName): Section {
         ]);
       }
     md += mdTable(header, body);
+    if (protocol === 'masks') md += orderingTable(t, method, tasks, rows.filter((r) => r !== '100%'), MASKS_CLAIMS);
     // Figure 4: score vs Ratio2, one line per selection (average over tasks), and per task.
     const ratioOf = (row: string) => Number(row.replace('%', ''));
     const masked = rows.filter((r) => r !== '100%');
@@ -152,6 +177,7 @@ function fixedRatioSection(t: Table): Section {
       }
     });
     md += mdTable(['Method', 'trainable PEFT entries (% of model)', ...tasks.map(taskName), 'Avg'], body);
+    md += orderingTable(t, method, tasks, rows, FIXED_RATIO_CLAIMS);
     if (bars.length) {
       const file = `fixed-ratio-${method}.svg`;
       figures.push({ file, svg: renderSvg(barChartSpec({ title: `${METHOD_NAMES[method] ?? method}: average of ${tasks.length} tasks`, x: { title: 'trainable count of the original on the top n layers' }, y: { title: 'score (×100)' }, bars })) });

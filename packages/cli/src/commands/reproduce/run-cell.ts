@@ -2,13 +2,13 @@
  * {@link RunCell} on the library pipeline: load the model (fresh per cell, head seeded by the cell's seed)
  * and run `fishTune` (inject → Fisher → mask → masked training → evaluation) with the cell's method,
  * selection and budget; the evaluation is the task's own metric (GLUE score, GSM8K accuracy by generation).
- * LoRI, whose mask comes from a calibration run rather than from Fisher, drives the trainer directly.
+ * LoRI goes through the same call with its own scores (|B| after a calibration run) in place of the Fisher.
  * @module
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { FishTuningError, Rng, collate, disposeBatch, getTuner, type Example, type PeftAdapter, type PeftTargetModel, type TextTokenizer } from '@fish-tuning/core';
-import { maskToTensors, selectMask, type ScoreMap } from '@fish-tuning/mask';
-import { fishTune } from '@fish-tuning/pipeline';
+import { scoresFromTensors, type ScoreMap } from '@fish-tuning/mask';
+import { fishTune, type FishTuneOptions } from '@fish-tuning/pipeline';
 import { microBatches, train, type StepRecord } from '@fish-tuning/trainer';
 import { glueMetric, glueTask } from '@fish-tuning/datasets-glue';
 import { createStopChecker, evaluateGsm8k, type Gsm8kExample } from '@fish-tuning/datasets-gsm8k';
@@ -211,8 +211,31 @@ function pipelineTraining(cell: Cell, s: CellSettings) {
   };
 }
 
+/**
+ * Fisher scores are shared by every FISH and reverse cell of one task, method, layer set and seed (the
+ * grid runs them one after another, seed-major): the estimate depends on the seed (adapter init, sample
+ * draw) and the settings, not on the selection or the ratio. One entry is kept.
+ */
+const FISHER_CACHE = 'fisher-scores';
+function fisherCacheKey(cell: Cell, s: CellSettings): string {
+  return JSON.stringify([cell.task, cell.method, cell.rank ?? null, cell.layers, cell.seed, Object.entries(s).sort(([a], [b]) => a.localeCompare(b))]);
+}
+
+/** Where a cell's Fisher scores come from: this run's estimate (cached for the next cells), the cache, or LoRI. */
+async function cellScores(cell: Cell, s: CellSettings, ctx: CellContext, data: TaskData): Promise<{ scores?: ScoreMap; onFisher?: FishTuneOptions['onFisher'] }> {
+  if (cell.selection === 'lori') return { scores: await loriScores(cell, s, ctx, data.train) };
+  if (cell.selection !== 'fish' && cell.selection !== 'reverse') return {};
+  const key = fisherCacheKey(cell, s);
+  const hit = ctx.cache.get(FISHER_CACHE) as { key: string; scores: ScoreMap } | undefined;
+  if (hit?.key === key) return { scores: hit.scores };
+  return { onFisher: async (f) => void ctx.cache.set(FISHER_CACHE, { key, scores: await scoresFromTensors(f.scores) }) };
+}
+
+/**
+ * Every cell runs through `fishTune`. LoRI (Zhang et al. 2025) gives it its own scores: |B| after a
+ * calibration run, with A a frozen Gaussian projection (scores 0), so the top-k keeps only B entries.
+ */
 export const runCellWithFishTune: RunCell = async (cell, s, ctx) => {
-  if (cell.selection === 'lori') return runLoriCell(cell, s, ctx);
   const t0 = Date.now();
   ensureTuners();
   const glue = cell.task === 'gsm8k' ? null : glueTask(cell.task);
@@ -225,15 +248,18 @@ export const runCellWithFishTune: RunCell = async (cell, s, ctx) => {
     const perEpoch: EpochScore[] = [];
     const { m, onStep } = stepMeter(ctx);
     const masked = cell.selection !== 'dense';
+    const { scores, onFisher } = await cellScores(cell, s, ctx, data);
+    const lori = cell.selection === 'lori';
     const result = await fishTune({
       model,
       method: cell.method,
-      config: methodOptions(cell.method, cellMethodFlags(cell, cell.layers, s)),
+      config: methodOptions(cell.method, cellMethodFlags(cell, cell.layers, lori ? { ...s, init: 'gaussian' } : s)),
       train: data.train,
       evaluate: cellEvaluator(model, tokenizer, data, cell.task, s, perEpoch, ctx),
-      mask: masked ? (cell.selection as 'fish' | 'random' | 'reverse') : 'none',
+      mask: lori ? 'fish' : masked ? (cell.selection as 'fish' | 'random' | 'reverse') : 'none',
       ...(masked ? (count !== undefined ? { count } : { ratio: cell.ratio! }) : {}),
-      fisher: { samples: s.fisherSamples },
+      fisher: { samples: s.fisherSamples, ...(scores ? { scores } : {}) },
+      ...(onFisher ? { onFisher } : {}),
       seed: cell.seed,
       training: pipelineTraining(cell, s),
       onProgress: (p) => {
@@ -274,32 +300,4 @@ function cellResult(
     optimizerStateBytes: train.optimizerStateBytes,
     wallSeconds: (Date.now() - o.t0) / 1000,
   };
-}
-
-/** LoRI: calibration (B dense, A frozen Gaussian) → top-|B| mask → masked training from the same init. */
-async function runLoriCell(cell: Cell, s: CellSettings, ctx: CellContext): Promise<CellResult> {
-  const t0 = Date.now();
-  ensureTuners();
-  const glue = cell.task === 'gsm8k' ? null : glueTask(cell.task);
-  const { model, tokenizer } = await loadModelWithTokenizer(ctx.model, { seed: cell.seed, ...(glue ? { numLabels: glue.numLabels } : {}) });
-  let adapter: PeftAdapter | null = null;
-  let masks: Map<string, tf.Tensor> | null = null;
-  try {
-    const data = await taskData(cell, s, model, tokenizer, ctx);
-    const scores = await loriScores(cell, s, ctx, data.train);
-    const tuner = getTuner(cell.method);
-    adapter = tuner.inject(model, tuner.config(methodOptions(cell.method, cellMethodFlags(cell, cell.layers, { ...s, init: 'gaussian' })), model), new Rng(cell.seed));
-    const total = adapter.trainableParameters().filter((p) => p.fishCandidate).reduce((n, p) => n + p.variable.size, 0);
-    const mask = selectMask(scores, { ratio: cell.ratio!, selection: 'fish', seed: cell.seed });
-    masks = maskToTensors(mask);
-    const perEpoch: EpochScore[] = [];
-    const { m, onStep } = stepMeter(ctx);
-    const training = pipelineTraining(cell, s);
-    const result = await train({ ...training, model, adapter, masks, train: data.train, seed: cell.seed, writeMask: false, evaluate: cellEvaluator(model, tokenizer, data, cell.task, s, perEpoch, ctx), onStep });
-    return cellResult(perEpoch, result, { trainable: mask.k, total, model: ctx.model, numLabels: glue?.numLabels ?? 1, meter: m, t0 });
-  } finally {
-    if (masks) for (const t of masks.values()) t.dispose();
-    adapter?.dispose();
-    model.dispose();
-  }
 }
