@@ -20,7 +20,7 @@ export function parseGlueJsonl(spec: GlueTaskSpec, text: string, file = '<jsonl>
     } catch (e) {
       throw new FishTuningError(`line ${i + 1} is not valid JSON: ${(e as Error).message}`, { file });
     }
-    out.push(exampleFromHfRow(spec, row as Record<string, unknown>, { file, row: out.length }));
+    out.push(exampleFromHfRow(spec, row as Record<string, unknown>, { file, row: out.length, line: i + 1 }));
   }
   return out;
 }

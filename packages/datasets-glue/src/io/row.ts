@@ -29,16 +29,16 @@ function toNumber(v: unknown): number | undefined {
 
 /**
  * Reads the text and label columns named by the task spec. `where` names the file and row for
- * errors. Float32 STS-B scores from Parquet are restored to their decimal value when `float32`.
+ * errors, and the line too where the source has lines (JSONL, whose blank lines make them differ). Float32 STS-B scores from Parquet are restored to their decimal value when `float32`.
  */
 export function exampleFromHfRow(
   spec: GlueTaskSpec,
   row: Record<string, unknown>,
-  where: { file: string; row: number },
+  where: { file: string; row: number; line?: number },
   float32 = false,
 ): GlueExample {
   const bad = (msg: string): never => {
-    throw new FishTuningError(`row ${where.row}: ${msg}`, { file: where.file });
+    throw new FishTuningError(`${where.line !== undefined ? `line ${where.line} (row ${where.row})` : `row ${where.row}`}: ${msg}`, { file: where.file });
   };
   const texts = spec.sentenceKeys.map((k) => {
     const v = row[k];
