@@ -5,8 +5,8 @@
  */
 import { accuracy, loadBertBytes, restoreHead, runClassify, snapshotHead, sst2Slice, type LoadedBert } from './classify';
 import { adapterDirectoryFiles, zipFolder } from './adapter-zip';
-import { lossSpec, maskShares, maskSpec, renderChart, type LossPoint } from './charts';
-import { $, PhaseProgress, downloadBytes, fetchBytes, gate, num } from './ui';
+import { ModeView, pageBlocked, type LossPoint } from './mode-view';
+import { $, fetchBytes, gate, num, type PhaseProgress } from './ui';
 import { state, zips, type ClassifyRecord } from './state';
 import type { PipelineProgress } from './pipeline';
 
@@ -14,16 +14,13 @@ let loaded: LoadedBert | null = null;
 let head: Map<string, Float32Array> | null = null;
 let trainText: { text: string; file: string } | null = null;
 let valText: { text: string; file: string } | null = null;
-let phaseLine: PhaseProgress | null = null;
-/** The mode's one progress line (one ticker). */
-const progress = () => (phaseLine ??= new PhaseProgress($<HTMLProgressElement>('c-bar'), $('c-phase')));
+const view = new ModeView('c');
 
 export function refreshClassify(): void {
-  const busy = state.busy ? `busy: ${state.busy}` : null;
-  const backend = state.backend ? null : state.backendError ? 'no backend (see the notice at the top)' : 'starting the backend…';
-  gate($<HTMLButtonElement>('c-load-url'), $('c-load-why'), backend ?? busy);
-  gate($<HTMLButtonElement>('c-load-files'), $('c-files-why'), backend ?? busy ?? ($<HTMLInputElement>('c-files').files?.length ? null : 'pick the files first'));
-  gate($<HTMLButtonElement>('c-run'), $('c-run-why'), backend ?? busy ?? (!loaded ? 'load MiniLM and the SST-2 files first (step 1)' : null));
+  const blocked = pageBlocked();
+  gate($<HTMLButtonElement>('c-load-url'), $('c-load-why'), blocked);
+  gate($<HTMLButtonElement>('c-load-files'), $('c-files-why'), blocked ?? ($<HTMLInputElement>('c-files').files?.length ? null : 'pick the files first'));
+  gate($<HTMLButtonElement>('c-run'), $('c-run-why'), blocked ?? (!loaded ? 'load MiniLM and the SST-2 files first (step 1)' : null));
 }
 
 function useModel(next: LoadedBert, train: { text: string; file: string }, val: { text: string; file: string }): void {
@@ -35,19 +32,11 @@ function useModel(next: LoadedBert, train: { text: string; file: string }, val: 
   $('c-model-info').textContent = `MiniLM: ${c.num_hidden_layers} layers, hidden ${c.hidden_size}, vocab ${c.vocab_size}; a fresh 2-way head; SST-2 from ${train.file} and ${val.file}`;
 }
 
-async function loadFromUrls(): Promise<void> {
-  try {
-    await loadFromUrlsBody();
-  } catch (e) {
-    progress().done(`Loading failed: ${(e as Error).message}`);
-    throw e;
-  }
-}
+const loadFromUrls = () => view.reporting('Loading failed', loadFromUrlsBody);
 
-async function loadFromUrlsBody(): Promise<void> {
+async function loadFromUrlsBody(p: PhaseProgress): Promise<void> {
   const base = $<HTMLInputElement>('c-model-url').value.replace(/\/?$/, '/');
   const data = $<HTMLInputElement>('c-data-url').value.replace(/\/?$/, '/');
-  const p = progress();
   p.start('Loading MiniLM and SST-2 files', 6);
   let done = 0;
   const get = async (u: string) => {
@@ -86,15 +75,7 @@ async function loadFromFiles(): Promise<void> {
   head = await snapshotHead(loaded!.model);
 }
 
-async function runOnce(): Promise<void> {
-  const p = progress();
-  try {
-    await runBody(p);
-  } catch (e) {
-    p.done(`Stopped: ${(e as Error).message}`);
-    throw e;
-  }
-}
+const runOnce = () => view.reporting('Stopped', runBody);
 
 async function runBody(p: PhaseProgress): Promise<void> {
   const l = loaded!;
@@ -135,17 +116,12 @@ async function runBody(p: PhaseProgress): Promise<void> {
     t0 = performance.now();
     let trainAt = 0;
     const onProgress = async (q: PipelineProgress) => {
-      if (q.phase === 'mask' && q.mask && selection === 'fish') await renderChart($('c-mask'), maskSpec(maskShares(q.mask), `Where the FISH mask falls: ${q.mask.k} of ${q.mask.total} LoRA entries`));
-      if (q.phase === 'fisher') q.done === 0 ? p.start(`${name}: Fisher information (samples)`, q.total) : p.update(q.done, q.total);
-      if (q.phase === 'train') {
-        if (q.done === 0) {
-          trainAt = performance.now();
-          p.start(`${name}: masked training (steps)`, q.total);
-        } else {
-          p.update(q.done, q.total, `loss ${q.loss!.toFixed(4)}`);
-          points.push({ run: `${label} ${selection}`, step: q.done, loss: q.loss! });
-          await renderChart($('c-loss'), lossSpec(points, 'Training loss: FISH vs random mask', settings.steps + 1));
-        }
+      if (q.phase === 'train' && q.done === 0) trainAt = performance.now();
+      view.showPhase(q, name);
+      if (q.phase === 'mask' && q.mask && selection === 'fish') await view.showMask(q.mask, `Where the FISH mask falls: ${q.mask.k} of ${q.mask.total} LoRA entries`);
+      if (q.phase === 'train' && q.done > 0) {
+        points.push({ run: `${label} ${selection}`, step: q.done, loss: q.loss! });
+        await view.showLoss(points, 'Training loss: FISH vs random mask', settings.steps + 1);
       }
     };
     const run = await runClassify(l, train, { ...settings, selection }, onProgress);
@@ -167,7 +143,7 @@ async function runBody(p: PhaseProgress): Promise<void> {
       run.adapter.dispose();
     }
   }
-  await renderChart($('c-loss'), lossSpec(points, 'Training loss: FISH vs random mask', settings.steps + 1));
+  await view.showLoss(points, 'Training loss: FISH vs random mask', settings.steps + 1);
   const stepsPerSecond = (2 * settings.steps) / (trainMs / 1000);
   const record: ClassifyRecord = { id, label, settings: { ...settings, nTrain, nVal, maxLength }, accuracyBefore, accuracyAfter, losses, times, stepsPerSecond, zipName };
   state.classify.push(record);
@@ -176,23 +152,12 @@ async function runBody(p: PhaseProgress): Promise<void> {
 }
 
 function addRow(r: ClassifyRecord): void {
-  const row = document.createElement('tr');
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   const s = r.settings;
-  for (const c of [r.label, `${s.nTrain} train / ${s.nVal} val, ${s.steps} steps × ${s.batchSize}, ratio ${s.ratio}, top ${s.topLayers} layer(s)`, pct(r.accuracyBefore), pct(r.accuracyAfter.fish), pct(r.accuracyAfter.random), r.stepsPerSecond.toFixed(2)]) {
-    const td = document.createElement('td');
-    td.textContent = c;
-    row.append(td);
-  }
-  const td = document.createElement('td');
-  const button = document.createElement('button');
-  button.textContent = 'Download FISH .zip';
-  button.className = 'download';
-  button.addEventListener('click', () => downloadBytes(`${r.zipName}.zip`, zips.get(r.zipName)!));
-  td.append(button);
-  row.append(td);
-  $('c-runs').append(row);
-  $('c-runs-wrap').hidden = false;
+  view.addRun(
+    [r.label, `${s.nTrain} train / ${s.nVal} val, ${s.steps} steps × ${s.batchSize}, ratio ${s.ratio}, top ${s.topLayers} layer(s)`, pct(r.accuracyBefore), pct(r.accuracyAfter.fish), pct(r.accuracyAfter.random), r.stepsPerSecond.toFixed(2)],
+    { label: 'Download FISH .zip', zipName: r.zipName },
+  );
 }
 
 export function wireClassify(action: (name: string, fn: () => Promise<void>) => () => Promise<void>): void {

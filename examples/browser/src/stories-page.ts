@@ -5,8 +5,8 @@
  */
 import { probeLogits, changedEntries, sentenceIds, loadStoriesBytes, runStories, streamGreedy, type LoadedStories } from './stories';
 import { adapterDirectoryFiles, zipFolder } from './adapter-zip';
-import { lossSpec, maskShares, maskSpec, renderChart, type LossPoint } from './charts';
-import { $, PhaseProgress, downloadBytes, fetchBytes, gate, num } from './ui';
+import { ModeView, pageBlocked, type LossPoint } from './mode-view';
+import { $, fetchBytes, gate, num, type PhaseProgress } from './ui';
 import { state, zips, type StoriesRecord } from './state';
 import type { MaskSelection } from '@fish-tuning/mask';
 import type { PeftAdapter } from '@fish-tuning/core';
@@ -15,16 +15,13 @@ let loaded: LoadedStories | null = null;
 let modelName = '';
 let current: PeftAdapter | null = null;
 const beforeCache = new Map<string, string>();
-let phaseLine: PhaseProgress | null = null;
-/** The mode's one progress line (one ticker). */
-const progress = () => (phaseLine ??= new PhaseProgress($<HTMLProgressElement>('s-bar'), $('s-phase')));
+const view = new ModeView('s');
 
 export function refreshStories(): void {
-  const busy = state.busy ? `busy: ${state.busy}` : null;
-  const backend = state.backend ? null : state.backendError ? 'no backend (see the notice at the top)' : 'starting the backend…';
-  gate($<HTMLButtonElement>('s-load-url'), $('s-load-why'), backend ?? busy);
-  gate($<HTMLButtonElement>('s-load-files'), $('s-files-why'), backend ?? busy ?? ($<HTMLInputElement>('s-files').files?.length ? null : 'pick the two .bin files first'));
-  gate($<HTMLButtonElement>('s-run'), $('s-run-why'), backend ?? busy ?? (loaded ? null : 'load the model first (step 1)'));
+  const blocked = pageBlocked();
+  gate($<HTMLButtonElement>('s-load-url'), $('s-load-why'), blocked);
+  gate($<HTMLButtonElement>('s-load-files'), $('s-files-why'), blocked ?? ($<HTMLInputElement>('s-files').files?.length ? null : 'pick the two .bin files first'));
+  gate($<HTMLButtonElement>('s-run'), $('s-run-why'), blocked ?? (loaded ? null : 'load the model first (step 1)'));
 }
 
 function useModel(next: LoadedStories, name: string): void {
@@ -38,19 +35,11 @@ function useModel(next: LoadedStories, name: string): void {
   $('s-model-info').textContent = `${name}: ${c.numHiddenLayers} layers, dim ${c.hiddenSize}, ${c.numAttentionHeads} heads (${c.numKeyValueHeads} kv), vocab ${c.vocabSize}`;
 }
 
-async function loadFromUrls(): Promise<void> {
-  try {
-    await loadFromUrlsBody();
-  } catch (e) {
-    progress().done(`Loading failed: ${(e as Error).message}`);
-    throw e;
-  }
-}
+const loadFromUrls = () => view.reporting('Loading failed', loadFromUrlsBody);
 
-async function loadFromUrlsBody(): Promise<void> {
+async function loadFromUrlsBody(p: PhaseProgress): Promise<void> {
   const modelUrl = $<HTMLInputElement>('s-model-url').value;
   const tokUrl = $<HTMLInputElement>('s-tok-url').value;
-  const p = progress();
   p.start('Loading the model files', 2);
   let done = 0;
   const get = async (u: string) => {
@@ -79,15 +68,7 @@ function lossPoints(): LossPoint[] {
   return state.stories.flatMap((r) => r.losses.map((loss, i) => ({ run: r.label, step: i + 1, loss })));
 }
 
-async function runOnce(): Promise<void> {
-  const p = progress();
-  try {
-    await runBody(p);
-  } catch (e) {
-    p.done(`Stopped: ${(e as Error).message}`);
-    throw e;
-  }
-}
+const runOnce = () => view.reporting('Stopped', runBody);
 
 async function runBody(p: PhaseProgress): Promise<void> {
   const l = loaded!;
@@ -139,21 +120,15 @@ async function runBody(p: PhaseProgress): Promise<void> {
   const trainStart = { at: 0 };
   const live: number[] = [];
   const run = await runStories(l, settings, async (q) => {
-    if (q.phase === 'mask' && q.mask) {
-      await renderChart($('s-mask'), maskSpec(maskShares(q.mask), `Where the mask falls (run ${label}): ${q.mask.k} of ${q.mask.total} LoRA entries`));
-    } else if (q.phase === 'fisher') {
-      if (q.done === 0) p.start('Fisher information (samples)', q.total);
-      else p.update(q.done, q.total);
-    } else if (q.phase === 'train') {
-      if (q.done === 0) {
-        lap('fisherAndMask', t0);
-        trainStart.at = performance.now();
-        p.start('Masked training (steps)', q.total);
-      } else {
-        live.push(q.loss!);
-        p.update(q.done, q.total, `loss ${q.loss!.toFixed(4)}`);
-        await renderChart($('s-loss'), lossSpec([...lossPoints(), ...live.map((loss, i) => ({ run: label, step: i + 1, loss }))], 'Training loss (every run kept)', maxSteps()));
-      }
+    if (q.phase === 'train' && q.done === 0) {
+      lap('fisherAndMask', t0);
+      trainStart.at = performance.now();
+    }
+    view.showPhase(q);
+    if (q.phase === 'mask' && q.mask) await view.showMask(q.mask, `Where the mask falls (run ${label}): ${q.mask.k} of ${q.mask.total} LoRA entries`);
+    if (q.phase === 'train' && q.done > 0) {
+      live.push(q.loss!);
+      await view.showLoss([...lossPoints(), ...live.map((loss, i) => ({ run: label, step: i + 1, loss }))], 'Training loss (every run kept)', maxSteps());
     }
   });
   current = run.adapter;
@@ -197,7 +172,7 @@ async function runBody(p: PhaseProgress): Promise<void> {
   };
   state.stories.push(record);
   addRow(record);
-  await renderChart($('s-loss'), lossSpec(lossPoints(), 'Training loss (every run kept)', maxSteps()));
+  await view.showLoss(lossPoints(), 'Training loss (every run kept)', maxSteps());
   p.done(
     `Run ${label} done: loss ${run.losses[0].toFixed(4)} → ${run.losses.at(-1)!.toFixed(4)}; ${changed} of ${record.total} LoRA entries changed ` +
       `(mask k = ${record.k}; outside the mask: ${outsideMask}); ${stepsPerSecond.toFixed(2)} steps/s.`,
@@ -205,7 +180,6 @@ async function runBody(p: PhaseProgress): Promise<void> {
 }
 
 function addRow(r: StoriesRecord): void {
-  const row = document.createElement('tr');
   const cells = [
     r.label,
     `${r.settings.steps} steps, lr ${r.settings.lr}, r ${r.settings.r}`,
@@ -215,21 +189,7 @@ function addRow(r: StoriesRecord): void {
     r.before,
     r.after,
   ];
-  for (const c of cells) {
-    const td = document.createElement('td');
-    td.textContent = c;
-    row.append(td);
-  }
-  const td = document.createElement('td');
-  const button = document.createElement('button');
-  button.textContent = 'Download .zip';
-  button.className = 'download';
-  button.dataset.zip = r.zipName;
-  button.addEventListener('click', () => downloadBytes(`${r.zipName}.zip`, zips.get(r.zipName)!));
-  td.append(button);
-  row.append(td);
-  $('s-runs').append(row);
-  $('s-runs-wrap').hidden = false;
+  view.addRun(cells, { label: 'Download .zip', zipName: r.zipName });
 }
 
 export function wireStories(action: (name: string, fn: () => Promise<void>) => () => Promise<void>): void {

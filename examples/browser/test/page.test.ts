@@ -74,6 +74,13 @@ async function runStoriesOnPage(page: Page, o: { steps: number; tokens: number; 
   expect(state.errors).toEqual([]);
   expect(await page.isDisabled('#s-run')).toBe(false);
   expect(await page.textContent('#s-run-why')).toBe('');
+  // The charts (drawn by @fish-tuning/charts' renderInto): one SVG each, a loss line per run so far, and the
+  // mask's share per layer stacked by the LoRA tensors of q_proj and v_proj.
+  expect(await page.locator('#s-loss svg').count()).toBe(1);
+  expect(await page.locator('#s-loss svg g.mark-line > path').count()).toBe(state.stories.length);
+  expect(await page.locator('#s-mask svg').count()).toBe(1);
+  const maskText = await page.locator('#s-mask svg').textContent();
+  for (const label of ['layer 0', 'q_proj · A', 'q_proj · B', 'v_proj · A', 'v_proj · B']) expect(maskText).toContain(label);
   return state.stories[0];
 }
 
@@ -216,6 +223,8 @@ describe.skipIf(missing)('browser page in headless Chromium', () => {
       expect(both[0]).toEqual(first);
       checkRun(both[1], 8);
       expect(await page.locator('#s-runs tr').count()).toBe(2);
+      expect(await page.locator('#s-loss svg').count()).toBe(1);
+      expect(await page.locator('#s-loss svg g.mark-line > path').count()).toBe(2);
       await page.screenshot({ path: path.join(shots, 'wasm-end.png'), fullPage: true });
     } finally {
       await close();

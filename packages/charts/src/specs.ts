@@ -52,7 +52,8 @@ export interface BarChartOptions {
   height?: number;
 }
 
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+/** The vega-lite schema every spec of this package names. */
+export const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
 function scaleOf(axis: AxisOptions, zero: boolean): Record<string, unknown> {
   return axis.scale === 'log' ? { type: 'log' } : { zero };

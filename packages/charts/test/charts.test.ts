@@ -1,29 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseSync, type INode } from 'svgson';
+import { parseSync } from 'svgson';
 import { barChartSpec, lineChartSpec, renderSvg } from '../src/index.js';
-
-function walk(node: INode, visit: (n: INode) => void): void {
-  visit(node);
-  for (const c of node.children) walk(c, visit);
-}
-
-/** Child elements of every mark group whose class includes `markClass` (e.g. 'mark-line'). */
-function marks(svg: INode, markClass: string): INode[] {
-  const out: INode[] = [];
-  walk(svg, (n) => {
-    const cls = n.attributes.class ?? '';
-    if (n.name === 'g' && cls.split(' ').includes(markClass) && cls.includes('role-mark')) out.push(...n.children.filter((c) => c.name !== 'title'));
-  });
-  return out;
-}
-
-function texts(svg: INode): string[] {
-  const out: string[] = [];
-  walk(svg, (n) => {
-    if (n.type === 'text' && n.value.trim()) out.push(n.value.trim());
-  });
-  return out;
-}
+import { marks, texts } from './svg-nodes.js';
 
 describe('lineChartSpec → renderSvg', () => {
   const series = [
