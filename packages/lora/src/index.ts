@@ -11,3 +11,4 @@ export { loraTuner, registerLora } from './tuner.js';
 export { kaimingUniform, gaussian, initLoraPair } from './init.js';
 export { pissaInit, type PissaInit } from './pissa.js';
 export { truncatedSvd, fullSvd, subspaceSvd, type TruncatedSvd } from './svd.js';
+export { lanczosSvd } from './lanczos.js';

@@ -113,7 +113,7 @@ print(json.dumps({'a': A.ravel().tolist(), 'b': B.ravel().tolist(), 'res': (W - 
     expectAllClose(rec, data, 1e-10, 1e-10, 'U S Vt');
   });
 
-  it('subspace iteration (used above 128) gives the full SVD\'s top triplets', () => {
+  it('subspace iteration (the alternative to Lanczos) gives the full SVD\'s top triplets', () => {
     const rng = new Rng(8);
     const [m, n, k] = [200, 150, 4];
     const data = Float64Array.from({ length: m * n }, () => rng.normal());
