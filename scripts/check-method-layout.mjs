@@ -20,7 +20,7 @@ export const FILES = ['config.ts', 'layer.ts', 'inject.ts', 'count.ts', 'merge.t
 
 /** Method-specific helpers, one idea per file; nothing else may sit beside the common files. */
 export const EXTRAS = {
-  lora: { 'init.ts': 'Kaiming/Gaussian inits', 'pissa.ts': 'PiSSA init', 'svd.ts': 'the SVDs PiSSA needs' },
+  lora: { 'init.ts': 'Kaiming/Gaussian inits', 'pissa.ts': 'PiSSA init', 'svd.ts': 'the SVDs PiSSA needs', 'lanczos.ts': 'the Lanczos truncated SVD (svd.ts uses it above 128)' },
   dora: { 'lori.ts': 'the LoRI baseline (masks over LoRA/DoRA adapters)' },
   unipelt: { 'gate.ts': "UniPELT's gate module" },
 };
