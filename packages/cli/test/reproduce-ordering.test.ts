@@ -69,6 +69,9 @@ describe('reproduce ordering', () => {
     expect(verdict(reversed)).toBe('reversed');
     expect(formatPaired({ diffs: [0, 0], summary: { mean: 0, std: 0, n: 2, values: [0, 0] }, wins: 0, ties: 2 })).toBe('±0.00 ± 0.00 (0/2, 2 tied)');
     expect(verdict({ diffs: [0], summary: { mean: 0, std: 0, n: 1, values: [0] }, wins: 0, ties: 1 })).toBe('tied');
+    // One seed has no spread: its sign is reported, not called a result.
+    expect(verdict({ diffs: [2], summary: { mean: 2, std: 0, n: 1, values: [2] }, wins: 1, ties: 0 })).toBe('ahead in one seed');
+    expect(verdict({ diffs: [-2], summary: { mean: -2, std: 0, n: 1, values: [-2] }, wins: 0, ties: 0 })).toBe('behind in one seed');
   });
 
   it('puts the paired table into results.md', async () => {

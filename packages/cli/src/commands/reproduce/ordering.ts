@@ -78,11 +78,15 @@ export function formatPaired(p: PairedDifference): string {
   return `${sign}${Math.abs(mean).toFixed(2)}${spread} (${p.wins}/${n}${p.ties ? `, ${p.ties} tied` : ''})`;
 }
 
-/** One word for a paired difference: the sign is called only when the mean exceeds the spread. */
-export function verdict(p: PairedDifference): 'holds' | 'reversed' | 'within spread' | 'tied' | 'n/a' {
+/**
+ * A word for a paired difference: the sign is called only when the mean exceeds the spread of several seeds;
+ * a single seed has no spread, so its sign is reported as just that.
+ */
+export function verdict(p: PairedDifference): 'holds' | 'reversed' | 'within spread' | 'tied' | 'ahead in one seed' | 'behind in one seed' | 'n/a' {
   if (!p.summary) return 'n/a';
   const { mean, std, n } = p.summary;
   if (mean === 0 && std === 0) return 'tied';
-  if (n > 1 && Math.abs(mean) <= std) return 'within spread';
+  if (n === 1) return mean > 0 ? 'ahead in one seed' : 'behind in one seed';
+  if (Math.abs(mean) <= std) return 'within spread';
   return mean > 0 ? 'holds' : 'reversed';
 }
