@@ -144,28 +144,27 @@ export function lanczosSvd(data: ArrayLike<number>, rows: number, cols: number, 
   return null;
 }
 
-/** Singular triplets from Gram eigenpairs: s = √θ, the other side's vectors by one product with W. */
-function fromGramPairs(ritz: { theta: number[]; x: Float64Array[] }, data: ArrayLike<number>, rows: number, cols: number, k: number, byCols: boolean): TruncatedSvd {
+/** Singular triplets from Gram eigenpairs (θ descending): s = √θ, the other side's vectors by one product with W. */
+export function fromGramPairs(ritz: { theta: number[]; x: Float64Array[] }, data: ArrayLike<number>, rows: number, cols: number, k: number, byCols: boolean): TruncatedSvd {
   const u = new Float64Array(rows * k);
   const vt = new Float64Array(k * cols);
   const s = new Float64Array(k);
   for (let c = 0; c < k; c++) {
     s[c] = Math.sqrt(Math.max(ritz.theta[c]!, 0));
     const x = ritz.x[c]!;
-    const inv = s[c]! > 0 ? 1 / s[c]! : 0;
     if (byCols) {
       for (let j = 0; j < cols; j++) vt[c * cols + j] = x[j]!;
       for (let i = 0; i < rows; i++) {
         let d = 0;
         for (let j = 0; j < cols; j++) d += data[i * cols + j]! * x[j]!;
-        u[i * k + c] = d * inv;
+        u[i * k + c] = s[c]! > 0 ? d / s[c]! : 0;
       }
     } else {
       for (let i = 0; i < rows; i++) u[i * k + c] = x[i]!;
       for (let j = 0; j < cols; j++) {
         let d = 0;
         for (let i = 0; i < rows; i++) d += data[i * cols + j]! * x[i]!;
-        vt[c * cols + j] = d * inv;
+        vt[c * cols + j] = s[c]! > 0 ? d / s[c]! : 0;
       }
     }
   }

@@ -8,7 +8,7 @@
  * @module
  */
 import { EigenvalueDecomposition, Matrix, SVD } from 'ml-matrix';
-import { lanczosSvd } from './lanczos.js';
+import { fromGramPairs, lanczosSvd } from './lanczos.js';
 
 export interface TruncatedSvd {
   /** [rows, k] left singular vectors, row-major. */
@@ -147,35 +147,13 @@ export function subspaceSvd(data: ArrayLike<number>, rows: number, cols: number,
       for (let l = 0; l < n; l++) res += (gx[l * b + c] - theta[order[c]] * x[l * b + c]) ** 2;
       if (Math.sqrt(res) > 1e-10 * top) converged = false;
     }
-    if (converged) return fromEigen(x, b, theta, order, data, rows, cols, k, byCols);
+    if (converged) {
+      // Column c of x is already the Ritz vector of the c-th largest θ.
+      const wanted = Array.from({ length: k }, (_, c) => c);
+      return fromGramPairs({ theta: wanted.map((c) => theta[order[c]!]!), x: wanted.map((c) => Float64Array.from({ length: n }, (_, l) => x[l * b + c]!)) }, data, rows, cols, k, byCols);
+    }
     q.set(gx);
     orthonormalise(q, n, b);
   }
   return null;
-}
-
-/** Singular triplets from Gram eigenpairs: s = √θ, the other side's vectors by one product with W. */
-function fromEigen(x: Float64Array, b: number, theta: number[], order: number[], data: ArrayLike<number>, rows: number, cols: number, k: number, byCols: boolean): TruncatedSvd {
-  const u = new Float64Array(rows * k);
-  const vt = new Float64Array(k * cols);
-  const s = new Float64Array(k);
-  for (let c = 0; c < k; c++) {
-    s[c] = Math.sqrt(Math.max(theta[order[c]], 0));
-    if (byCols) {
-      for (let j = 0; j < cols; j++) vt[c * cols + j] = x[j * b + c];
-      for (let i = 0; i < rows; i++) {
-        let dot = 0;
-        for (let j = 0; j < cols; j++) dot += data[i * cols + j] * vt[c * cols + j];
-        u[i * k + c] = s[c] > 0 ? dot / s[c] : 0;
-      }
-    } else {
-      for (let i = 0; i < rows; i++) u[i * k + c] = x[i * b + c];
-      for (let j = 0; j < cols; j++) {
-        let dot = 0;
-        for (let i = 0; i < rows; i++) dot += data[i * cols + j] * u[i * k + c];
-        vt[c * cols + j] = s[c] > 0 ? dot / s[c] : 0;
-      }
-    }
-  }
-  return { u, s, vt, rows, cols, k };
 }

@@ -47,23 +47,21 @@ function scoresBySeed(cells: readonly Cell[], results: ResultsFile, pick: Pick, 
   return out;
 }
 
-/**
- * Per-seed differences a − b for one task. The original of a `masks` grid has row '100%' whatever the
- * masked row, so `bRow` lets a masked row be compared with it.
- */
-export function pairedDifference(cells: readonly Cell[], results: ResultsFile, pick: Pick, claim: Claim, bRow = pick.row): PairedDifference {
+/** seed → score of a − score of b, for the seeds of one task with both cells finished. */
+function diffsBySeed(cells: readonly Cell[], results: ResultsFile, pick: Pick, claim: Claim): Map<number, number> {
   const a = scoresBySeed(cells, results, pick, claim.a);
-  const b = scoresBySeed(cells, results, { ...pick, row: bRow }, claim.b);
-  return paired([...a].filter(([seed]) => b.has(seed)).map(([seed, s]) => s - b.get(seed)!));
+  const b = scoresBySeed(cells, results, pick, claim.b);
+  return new Map([...a].filter(([seed]) => b.has(seed)).map(([seed, s]) => [seed, s - b.get(seed)!]));
+}
+
+/** Per-seed differences a − b for one task. */
+export function pairedDifference(cells: readonly Cell[], results: ResultsFile, pick: Pick, claim: Claim): PairedDifference {
+  return paired([...diffsBySeed(cells, results, pick, claim).values()]);
 }
 
 /** Per-seed differences of the task averages (seeds where every task has both cells finished). */
 export function averagePairedDifference(cells: readonly Cell[], results: ResultsFile, tasks: readonly string[], pick: Omit<Pick, 'task'>, claim: Claim): PairedDifference {
-  const perTask = tasks.map((task) => {
-    const a = scoresBySeed(cells, results, { ...pick, task }, claim.a);
-    const b = scoresBySeed(cells, results, { ...pick, task }, claim.b);
-    return new Map([...a].filter(([seed]) => b.has(seed)).map(([seed, s]) => [seed, s - b.get(seed)!]));
-  });
+  const perTask = tasks.map((task) => diffsBySeed(cells, results, { ...pick, task }, claim));
   const seeds = [...new Set(perTask.flatMap((m) => [...m.keys()]))].sort((x, y) => x - y);
   const diffs = seeds.filter((seed) => perTask.every((m) => m.has(seed))).map((seed) => perTask.reduce((sum, m) => sum + m.get(seed)!, 0) / tasks.length);
   return paired(diffs);
